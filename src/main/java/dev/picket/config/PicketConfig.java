@@ -1,0 +1,69 @@
+package dev.picket.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Every setting of the sidecar, settable as {@code PICKET_*} environment variables. */
+@ConfigMapping(prefix = "picket")
+public interface PicketConfig {
+
+    /** Root of the procfs to read; tests point it at recorded fixture trees. */
+    @WithName("proc-root")
+    @WithDefault("/proc")
+    Path procRoot();
+
+    Watch watch();
+
+    Scan scan();
+
+    Profile profile();
+
+    State state();
+
+    Control control();
+
+    /** Overrides the profile's mode (the injector sets it from the pod annotation {@code picket.dev/mode}). */
+    Optional<String> mode();
+
+    interface Watch {
+        /** Watch this process and its descendants instead of the whole PID namespace. */
+        @WithName("root-pid")
+        OptionalInt rootPid();
+
+        /** Start this shell command and watch its process tree. */
+        Optional<String> command();
+    }
+
+    interface Scan {
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Longest argv kept per process; longer ones are cut and flagged. */
+        @WithName("max-argv-bytes")
+        @WithDefault("4096")
+        int maxArgvBytes();
+    }
+
+    interface Profile {
+        /** Profile file (YAML, the shape of the WorkloadProfile resource); absent means the embedded default. */
+        Optional<Path> path();
+    }
+
+    interface State {
+        /** Where quarantine state survives a restart of Picket. */
+        @WithDefault("${java.io.tmpdir}/picket-state")
+        Path dir();
+    }
+
+    interface Control {
+        /** Bearer token for the control endpoint in local mode; created with a random token when absent. */
+        @WithName("token-file")
+        Optional<Path> tokenFile();
+    }
+}

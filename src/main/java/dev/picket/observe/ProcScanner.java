@@ -1,0 +1,838 @@
+package dev.picket.observe;
+
+import java.io.File;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the watched processes and their sockets from procfs, incrementally.
+ *
+ * <p>Every scan reads each process's stat through a handle kept open between scans (one pread, no
+ * open/close). A process seen for the first time, or whose exec signature changed, gets a full read
+ * (status, exe, cmdline, environment markers, namespaces, fds, I/O); a known one gets that deep read only
+ * every {@link ScannerSettings#deepEvery()} scans. Socket tables are read once per network namespace,
+ * and a socket's owner is searched for only when its inode is new.
+ *
+ * <p>Not thread-safe: one scan at a time.
+ */
+public final class ProcScanner implements AutoCloseable {
+
+    /** USER_HZ: the unit of stat's CPU times; 100 on every Linux architecture Picket ships for. */
+    static final long CLK_TCK = 100;
+    private static final Path SELF_FD = Path.of("/proc/self/fd");
+
+    private final ScannerSettings settings;
+    private final Path root;
+    private final Clock clock;
+    private final Map<Integer, TrackedProcess> tracked = new HashMap<>();
+    private final byte[] small = new byte[8192];
+    private final byte[] argvBuf;
+    private final byte[] scratch = new byte[64 << 10];
+    private final GrowingBuffer table = new GrowingBuffer();
+    private final Map<Long, SocketTables> tablesByNetns = new HashMap<>();
+    private final Map<Long, Integer> inodeOwner = new HashMap<>();
+    private final Set<Long> foreignInodes = new HashSet<>();
+    private final Set<Long> selfInodes = new HashSet<>();
+    private final long pageSize;
+    private final long bootMillis;
+    private final long pidMax;
+    private final int selfPid;
+    private final List<String> effectiveCapabilities;
+    private final ForkCount.Source forkSource;
+    private long sequence;
+    private long lastPidCounter = -1;
+    private long forksTotal;
+    private int handlesOpen;
+    private int rootPid;
+    private long rootStartTicks = -1;
+    private long lastScanNanos;
+
+    public ProcScanner(ScannerSettings settings, Clock clock) {
+        this.settings = settings;
+        this.root = settings.procRoot();
+        this.clock = clock;
+        this.argvBuf = new byte[Math.max(256, settings.maxArgvBytes()) + 1];
+        this.rootPid = settings.rootPid();
+        this.pageSize = SelfInfo.pageSize();
+        this.bootMillis = SelfInfo.bootMillis(root);
+        this.pidMax = SelfInfo.pidMax(root);
+        this.selfPid = SelfInfo.selfPidIn(root);
+        this.effectiveCapabilities = SelfInfo.effectiveCapabilities();
+        this.forkSource = settings.kind() == WatchScope.Kind.POD && selfPid > 0
+                ? ForkCount.Source.PID_NAMESPACE : ForkCount.Source.OBSERVED;
+    }
+
+    /** The pid of the command in COMMAND mode, known only once it was started. */
+    public void setRootPid(int pid) {
+        this.rootPid = pid;
+        this.rootStartTicks = -1;
+    }
+
+    public Snapshot scan() {
+        long t0 = System.nanoTime();
+        Instant now = clock.instant();
+        sequence++;
+        Map<Integer, TrackedProcess> alive = readAllStats(now);
+        WatchScope scope = scope(alive);
+        Set<Integer> inScope = resolveScope(alive);
+        int newInScope = 0;
+        List<TrackedProcess> scoped = new ArrayList<>(inScope.size());
+        for (TrackedProcess t : alive.values()) {
+            boolean wasInScope = t.inScope;
+            t.inScope = inScope.contains(t.pid);
+            if (!t.inScope) {
+                continue;
+            }
+            if (!wasInScope && !t.detailed) {
+                newInScope++;
+            }
+            refreshDetails(t);
+            updateCpu(t, t0);
+            scoped.add(t);
+        }
+        scoped.sort(Comparator.comparingInt(t -> t.pid));
+        SocketView sockets = readSockets(scoped);
+        long forks = countForks(newInScope);
+        List<ProcessSample> processes = new ArrayList<>(scoped.size());
+        Map<String, Integer> unavailable = new TreeMap<>();
+        int threads = 0;
+        int fds = 0;
+        double cpu = 0;
+        long rss = 0;
+        for (TrackedProcess t : scoped) {
+            ProcessSample p = sample(t, sockets.byInode);
+            processes.add(p);
+            threads += Math.max(0, p.threads());
+            fds += Math.max(0, p.openFds());
+            cpu += p.cpuCores();
+            rss += Math.max(0, p.rssBytes());
+            for (Map.Entry<String, String> e : t.unavailable.entrySet()) {
+                unavailable.merge(e.getKey() + ": " + e.getValue(), 1, Integer::sum);
+            }
+        }
+        lastScanNanos = t0;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        return new Snapshot(sequence, now, took, scope, List.copyOf(processes), sockets.listeners, sockets.outbound,
+                sockets.inbound, sockets.raw, sockets.unix,
+                new Totals(processes.size(), threads, fds, round(cpu), rss),
+                new ForkCount(forks, forksTotal, forkSource),
+                new Visibility(effectiveCapabilities, unavailable, notes(unavailable)));
+    }
+
+    // ---- processes -------------------------------------------------------------------------------
+
+    private Map<Integer, TrackedProcess> readAllStats(Instant now) {
+        String[] names = root.toFile().list();
+        Map<Integer, TrackedProcess> alive = new HashMap<>(names == null ? 16 : names.length * 2);
+        if (names == null) {
+            names = new String[0];
+        }
+        for (String name : names) {
+            if (!ProcFiles.isPid(name)) {
+                continue;
+            }
+            int pid = Integer.parseInt(name);
+            TrackedProcess t = tracked.get(pid);
+            StatFields st = null;
+            if (t != null) {
+                st = rereadStat(t);
+                if (st == null || st.startTicks() != t.startTicks) {
+                    // exited, or the pid now names another process: never carry state across
+                    forget(t);
+                    t = null;
+                    st = null;
+                }
+            }
+            if (t == null) {
+                FileChannel channel = openStat(pid);
+                st = channel != null ? preadStat(channel) : readStatOnce(pid);
+                if (st == null) {
+                    closeQuietly(channel);
+                    continue;
+                }
+                t = new TrackedProcess(pid, st.startTicks(), now);
+                t.statChannel = channel;
+                if (channel != null) {
+                    handlesOpen++;
+                }
+                t.execSignature = st.execSignature();
+                tracked.put(pid, t);
+            }
+            t.stat = st;
+            alive.put(pid, t);
+        }
+        for (Iterator<TrackedProcess> it = tracked.values().iterator(); it.hasNext(); ) {
+            TrackedProcess t = it.next();
+            if (!alive.containsKey(t.pid)) {
+                it.remove();
+                release(t);
+            }
+        }
+        return alive;
+    }
+
+    private void forget(TrackedProcess t) {
+        tracked.remove(t.pid);
+        release(t);
+    }
+
+    private void release(TrackedProcess t) {
+        for (long inode : t.socketInodes) {
+            inodeOwner.remove(inode, t.pid);
+        }
+        if (t.statChannel != null) {
+            handlesOpen--;
+        }
+        t.close();
+    }
+
+    private FileChannel openStat(int pid) {
+        if (handlesOpen >= settings.maxHandles()) {
+            return null;
+        }
+        try {
+            return FileChannel.open(root.resolve(Integer.toString(pid)).resolve("stat"));
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private StatFields rereadStat(TrackedProcess t) {
+        return t.statChannel != null ? preadStat(t.statChannel) : readStatOnce(t.pid);
+    }
+
+    private StatFields preadStat(FileChannel channel) {
+        try {
+            return parseStat(ProcFiles.pread(channel, small));
+        } catch (ProcFiles.ReadFailure e) {
+            return null;
+        }
+    }
+
+    private StatFields readStatOnce(int pid) {
+        try {
+            return parseStat(ProcFiles.read(root.resolve(Integer.toString(pid)).resolve("stat"), small));
+        } catch (ProcFiles.ReadFailure e) {
+            return null;
+        }
+    }
+
+    private StatFields parseStat(int len) {
+        try {
+            return len > 0 ? StatParser.parse(small, len) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (java.io.IOException ignored) {
+                // nothing was read through it
+            }
+        }
+    }
+
+    private WatchScope scope(Map<Integer, TrackedProcess> alive) {
+        Integer self = selfPid > 0 ? selfPid : null;
+        return switch (settings.kind()) {
+            case POD -> {
+                List<Integer> ancestors = ancestors(alive);
+                yield new WatchScope(WatchScope.Kind.POD, null, null, self, ancestors,
+                        self == null
+                                ? "every process of the PID namespace under " + root + " (Picket is outside it)"
+                                : "every process of Picket's PID namespace except Picket (pid " + self
+                                        + "), its ancestors " + ancestors + " and its children");
+            }
+            case ROOT_PID -> new WatchScope(WatchScope.Kind.ROOT_PID, rootPid, null, self, null,
+                    "process " + rootPid + " and its descendants");
+            case COMMAND -> new WatchScope(WatchScope.Kind.COMMAND, rootPid > 0 ? rootPid : null, settings.command(),
+                    self, null, "the command '" + settings.command() + "' (pid " + rootPid + ") and its descendants");
+        };
+    }
+
+    private List<Integer> ancestors(Map<Integer, TrackedProcess> alive) {
+        List<Integer> out = new ArrayList<>();
+        if (selfPid <= 0) {
+            return out;
+        }
+        TrackedProcess self = alive.get(selfPid);
+        int guard = 0;
+        while (self != null && self.stat.ppid() > 0 && guard++ < 4096) {
+            out.add(self.stat.ppid());
+            self = alive.get(self.stat.ppid());
+        }
+        return out;
+    }
+
+    private Set<Integer> resolveScope(Map<Integer, TrackedProcess> alive) {
+        Map<Integer, List<Integer>> children = new HashMap<>();
+        for (TrackedProcess t : alive.values()) {
+            children.computeIfAbsent(t.stat.ppid(), k -> new ArrayList<>(2)).add(t.pid);
+        }
+        Set<Integer> scope = new HashSet<>();
+        if (settings.kind() == WatchScope.Kind.POD) {
+            Set<Integer> excluded = new HashSet<>(ancestors(alive));
+            if (selfPid > 0 && alive.containsKey(selfPid)) {
+                excluded.addAll(descendants(List.of(selfPid), children, alive));
+            }
+            for (Integer pid : alive.keySet()) {
+                if (!excluded.contains(pid)) {
+                    scope.add(pid);
+                }
+            }
+            return scope;
+        }
+        List<Integer> seeds = new ArrayList<>();
+        TrackedProcess rootProcess = rootPid > 0 ? alive.get(rootPid) : null;
+        if (rootProcess != null) {
+            if (rootStartTicks < 0) {
+                rootStartTicks = rootProcess.startTicks;
+            }
+            if (rootProcess.startTicks == rootStartTicks) {
+                seeds.add(rootPid);
+            }
+        }
+        // a process once in scope stays there when it is re-parented (a daemon's double fork)
+        for (TrackedProcess t : alive.values()) {
+            if (t.inScope && t.pid != selfPid) {
+                seeds.add(t.pid);
+            }
+        }
+        scope.addAll(descendants(seeds, children, alive));
+        scope.remove(selfPid);
+        return scope;
+    }
+
+    private static Set<Integer> descendants(List<Integer> seeds, Map<Integer, List<Integer>> children,
+            Map<Integer, TrackedProcess> alive) {
+        Set<Integer> out = new HashSet<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>(seeds);
+        while (!queue.isEmpty()) {
+            Integer pid = queue.poll();
+            if (!alive.containsKey(pid) || !out.add(pid)) {
+                continue;
+            }
+            List<Integer> c = children.get(pid);
+            if (c != null) {
+                queue.addAll(c);
+            }
+        }
+        return out;
+    }
+
+    private void refreshDetails(TrackedProcess t) {
+        boolean exec = t.detailed && t.stat.execSignature() != t.execSignature;
+        if (!t.detailed || exec) {
+            if (exec) {
+                t.execCount++;
+                t.fdsDenied = false;
+            }
+            t.execSignature = t.stat.execSignature();
+            t.unavailable.clear();
+            readStatus(t);
+            readExe(t);
+            readArgv(t);
+            readEnv(t);
+            readNamespaces(t);
+            readFds(t);
+            readIo(t);
+            t.detailed = true;
+            return;
+        }
+        int every = Math.max(1, settings.deepEvery());
+        if ((sequence + t.pid) % every == 0) {
+            readStatus(t);
+            readNamespaces(t);
+            readFds(t);
+            readIo(t);
+        }
+    }
+
+    private Path dir(int pid) {
+        return root.resolve(Integer.toString(pid));
+    }
+
+    private void missing(TrackedProcess t, String field, ProcFiles.ReadFailure f) {
+        t.unavailable.put(field, f.failure == ProcFiles.Failure.DENIED ? "permission"
+                : f.failure == ProcFiles.Failure.VANISHED ? "vanished" : "unreadable");
+    }
+
+    private void readStatus(TrackedProcess t) {
+        try {
+            int n = ProcFiles.read(dir(t.pid).resolve("status"), small);
+            t.status = StatusParser.parse(small, n);
+            t.unavailable.remove("status");
+        } catch (ProcFiles.ReadFailure e) {
+            missing(t, "status", e);
+        }
+    }
+
+    private void readExe(TrackedProcess t) {
+        try {
+            t.exe = Executable.of(ProcFiles.readLink(dir(t.pid).resolve("exe")));
+        } catch (ProcFiles.ReadFailure e) {
+            t.exe = null;
+            missing(t, "exe", e);
+        }
+    }
+
+    private void readArgv(TrackedProcess t) {
+        try {
+            int n = ProcFiles.read(dir(t.pid).resolve("cmdline"), argvBuf);
+            int limit = argvBuf.length - 1;
+            t.argv = Argv.parse(argvBuf, Math.min(n, limit), n > limit);
+        } catch (ProcFiles.ReadFailure e) {
+            t.argv = Argv.EMPTY;
+            missing(t, "argv", e);
+        }
+    }
+
+    private void readEnv(TrackedProcess t) {
+        try {
+            t.envMarkers = Set.copyOf(EnvMarkers.scan(dir(t.pid).resolve("environ"), scratch));
+        } catch (ProcFiles.ReadFailure e) {
+            t.envMarkers = Set.of();
+            missing(t, "environ", e);
+        }
+    }
+
+    private void readNamespaces(TrackedProcess t) {
+        Path ns = dir(t.pid).resolve("ns");
+        try {
+            t.namespaces = new Namespaces(
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("pid"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("net"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("mnt"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("user"))));
+            t.unavailable.remove("namespaces");
+        } catch (ProcFiles.ReadFailure e) {
+            missing(t, "namespaces", e);
+        }
+    }
+
+    /** Lists and resolves every fd: the count, the socket inodes and what fds 0-2 are. */
+    private boolean readFds(TrackedProcess t) {
+        if (t.fdsDenied) {
+            return false;
+        }
+        Path fdDir = dir(t.pid).resolve("fd");
+        List<String> names;
+        try {
+            names = ProcFiles.list(fdDir);
+        } catch (ProcFiles.ReadFailure e) {
+            missing(t, "fds", e);
+            t.fdsDenied = e.failure == ProcFiles.Failure.DENIED;
+            return false;
+        }
+        long[] inodes = new long[8];
+        int count = 0;
+        long[] stdio = {0, 0, 0};
+        for (String name : names) {
+            String target;
+            try {
+                target = ProcFiles.readLink(fdDir.resolve(name));
+            } catch (ProcFiles.ReadFailure e) {
+                continue; // closed between list and readlink
+            }
+            long inode = socketInode(target);
+            if (inode == 0) {
+                continue;
+            }
+            if (count == inodes.length) {
+                inodes = java.util.Arrays.copyOf(inodes, count * 2);
+            }
+            inodes[count++] = inode;
+            if (name.length() == 1 && name.charAt(0) >= '0' && name.charAt(0) <= '2') {
+                stdio[name.charAt(0) - '0'] = inode;
+            }
+            inodeOwner.putIfAbsent(inode, t.pid);
+        }
+        t.openFds = names.size();
+        t.socketInodes = java.util.Arrays.copyOf(inodes, count);
+        t.stdioInodes = stdio;
+        t.unavailable.remove("fds");
+        return true;
+    }
+
+    static long socketInode(String target) {
+        if (!target.startsWith("socket:[") || !target.endsWith("]")) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(target, 8, target.length() - 1, 10);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void readIo(TrackedProcess t) {
+        try {
+            int n = ProcFiles.read(dir(t.pid).resolve("io"), small);
+            t.readBytes = field(small, n, "read_bytes:");
+            t.writeBytes = field(small, n, "write_bytes:");
+            t.unavailable.remove("io");
+        } catch (ProcFiles.ReadFailure e) {
+            missing(t, "io", e);
+        }
+    }
+
+    private static long field(byte[] b, int len, String key) {
+        byte[] k = key.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + k.length <= len; i++) {
+            if (i > 0 && b[i - 1] != '\n') {
+                continue;
+            }
+            for (int j = 0; j < k.length; j++) {
+                if (b[i + j] != k[j]) {
+                    continue outer;
+                }
+            }
+            int p = i + k.length;
+            while (p < len && b[p] == ' ') {
+                p++;
+            }
+            return ProcFiles.parseLong(b, p, len);
+        }
+        return -1;
+    }
+
+    private void updateCpu(TrackedProcess t, long nowNanos) {
+        long ticks = t.stat.cpuTicks();
+        if (t.lastCpuTicks >= 0 && nowNanos > t.lastCpuNanos) {
+            double seconds = (nowNanos - t.lastCpuNanos) / 1e9;
+            t.cpuCores = Math.max(0, (ticks - t.lastCpuTicks) / (double) CLK_TCK / seconds);
+        } else if (bootMillis > 0) {
+            // first sight: average since the process started
+            double age = (clock.millis() - (bootMillis + t.startTicks * 1000 / CLK_TCK)) / 1000.0;
+            t.cpuCores = age > 0.05 ? Math.max(0, ticks / (double) CLK_TCK / age) : 0;
+        }
+        t.lastCpuTicks = ticks;
+        t.lastCpuNanos = nowNanos;
+    }
+
+    private long countForks(int newInScope) {
+        long delta = newInScope;
+        if (forkSource == ForkCount.Source.PID_NAMESPACE) {
+            try {
+                int n = ProcFiles.read(root.resolve("loadavg"), small);
+                int slash = -1;
+                for (int i = 0; i < n; i++) {
+                    if (small[i] == '/') {
+                        slash = i;
+                    }
+                }
+                int space = slash;
+                while (space < n && small[space] != ' ') {
+                    space++;
+                }
+                long last = ProcFiles.parseLong(small, space + 1, n);
+                delta = lastPidCounter < 0 ? 0 : last - lastPidCounter;
+                if (delta < 0) {
+                    delta += pidMax; // the counter wrapped at pid_max
+                }
+                lastPidCounter = last;
+            } catch (ProcFiles.ReadFailure e) {
+                delta = newInScope;
+            }
+        }
+        forksTotal += delta;
+        return delta;
+    }
+
+    private ProcessSample sample(TrackedProcess t, Map<Long, SocketSample> byInode) {
+        StatFields s = t.stat;
+        TrackedProcess parent = tracked.get(s.ppid());
+        String parentExe = parent != null && parent.exe != null ? parent.exe.path() : null;
+        List<StdioSocket> stdio = List.of();
+        for (int fd = 0; fd < 3; fd++) {
+            long inode = t.stdioInodes[fd];
+            if (inode != 0) {
+                if (stdio.isEmpty()) {
+                    stdio = new ArrayList<>(3);
+                }
+                stdio.add(new StdioSocket(fd, inode, byInode.get(inode)));
+            }
+        }
+        StatusFields st = t.status;
+        Instant started = bootMillis > 0 ? Instant.ofEpochMilli(bootMillis + t.startTicks * 1000 / CLK_TCK) : null;
+        return new ProcessSample(t.pid, s.ppid(), s.comm(), s.state(), started, t.startTicks,
+                st != null ? st.uid() : Ids.UNKNOWN, st != null ? st.gid() : Ids.UNKNOWN, t.exe, parentExe, t.argv,
+                st != null ? st.tracerPid() : 0, s.ttyNr(), s.threads(), t.openFds,
+                stdio.isEmpty() ? List.of() : List.copyOf(stdio), t.namespaces, t.envMarkers, s.cpuTicks(),
+                round(t.cpuCores), s.rssPages() * pageSize, t.readBytes, t.writeBytes, t.firstSeen, t.execCount,
+                t.unavailable.isEmpty() ? Map.of() : Map.copyOf(t.unavailable));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static List<String> notes(Map<String, Integer> unavailable) {
+        List<String> notes = new ArrayList<>();
+        Integer fds = unavailable.get("fds: permission");
+        if (fds != null) {
+            notes.add("the fds of " + fds + " process(es) of another user are unreadable without CAP_SYS_PTRACE:"
+                    + " their sockets have no owner and their standard streams are unknown");
+        }
+        Integer exe = unavailable.get("exe: permission");
+        if (exe != null) {
+            notes.add("the executable of " + exe + " process(es) is unreadable without CAP_SYS_PTRACE:"
+                    + " allowlists fall back to nothing for them");
+        }
+        Integer env = unavailable.get("environ: permission");
+        if (env != null) {
+            notes.add("the environment of " + env + " process(es) is unreadable: LD_PRELOAD injection is not seen");
+        }
+        return notes;
+    }
+
+    // ---- sockets ---------------------------------------------------------------------------------
+
+    /** Socket lists of one scan. */
+    private record SocketView(List<SocketSample> listeners, List<SocketSample> outbound, List<SocketSample> inbound,
+            List<SocketSample> raw, List<SocketSample> unix, Map<Long, SocketSample> byInode) {
+    }
+
+    private SocketView readSockets(List<TrackedProcess> scoped) {
+        Map<Long, List<Integer>> byNetns = new LinkedHashMap<>();
+        for (TrackedProcess t : scoped) {
+            byNetns.computeIfAbsent(t.namespaces.net(), k -> new ArrayList<>()).add(t.pid);
+        }
+        List<SocketTables.Row> rows = new ArrayList<>();
+        Set<Long> seenNetns = new HashSet<>();
+        for (Map.Entry<Long, List<Integer>> e : byNetns.entrySet()) {
+            long netns = e.getKey();
+            if (netns == 0) {
+                continue; // namespace unreadable: its sockets cannot be attributed either
+            }
+            seenNetns.add(netns);
+            SocketTables tables = tablesByNetns.computeIfAbsent(netns, SocketTables::new);
+            tables.begin();
+            for (Integer pid : e.getValue()) {
+                if (readTables(tables, dir(pid).resolve("net"), rows)) {
+                    break;
+                }
+            }
+        }
+        tablesByNetns.keySet().retainAll(seenNetns);
+
+        Set<Long> present = new HashSet<>(rows.size() * 2);
+        for (SocketTables.Row r : rows) {
+            present.add(r.sample().inode());
+        }
+        inodeOwner.keySet().retainAll(present);
+        foreignInodes.retainAll(present);
+        selfInodes.retainAll(present);
+        Set<Integer> scopePids = new HashSet<>(scoped.size() * 2);
+        for (TrackedProcess t : scoped) {
+            scopePids.add(t.pid);
+        }
+        resolveOwners(rows, scoped, scopePids);
+        Map<Long, Set<Integer>> tcpListen = new HashMap<>();
+        Map<Long, Set<Integer>> udpBound = new HashMap<>();
+        Set<Integer> selfPorts = new HashSet<>();
+        for (SocketTables.Row r : rows) {
+            SocketSample s = r.sample();
+            if (s.transport() == Transport.TCP && r.stateCode() == SocketTables.TCP_LISTEN) {
+                if (selfInodes.contains(s.inode())) {
+                    selfPorts.add(s.local().port());
+                } else {
+                    tcpListen.computeIfAbsent(s.netns(), k -> new HashSet<>()).add(s.local().port());
+                }
+            } else if (s.transport() == Transport.UDP && isUdpBound(r)) {
+                udpBound.computeIfAbsent(s.netns(), k -> new HashSet<>()).add(s.local().port());
+            }
+        }
+        boolean pod = settings.kind() == WatchScope.Kind.POD;
+        List<SocketSample> listeners = new ArrayList<>();
+        List<SocketSample> outbound = new ArrayList<>();
+        List<SocketSample> inbound = new ArrayList<>();
+        List<SocketSample> raw = new ArrayList<>();
+        List<SocketSample> unix = new ArrayList<>();
+        Map<Long, SocketSample> byInode = new HashMap<>();
+        for (SocketTables.Row r : rows) {
+            SocketSample s = r.sample();
+            if (s.inode() != 0 && selfInodes.contains(s.inode())) {
+                continue;
+            }
+            Integer owner = s.inode() == 0 ? null : inodeOwner.get(s.inode());
+            int ownerPid = owner != null && scopePids.contains(owner) ? owner : 0;
+            if (!pod && ownerPid == 0) {
+                continue; // outside a pod the namespace is shared with unwatched processes
+            }
+            if (s.inode() == 0 && s.local() != null && selfPorts.contains(s.local().port())) {
+                continue; // a closed connection to Picket's own port
+            }
+            Direction d = direction(r, tcpListen, udpBound);
+            SocketSample out = s.withOwner(ownerPid, d);
+            if (out.inode() != 0) {
+                byInode.put(out.inode(), out);
+            }
+            switch (out.transport()) {
+                case RAW, PACKET -> raw.add(out);
+                case UNIX -> unix.add(out);
+                default -> {
+                    switch (d) {
+                        case LISTEN -> listeners.add(out);
+                        case INBOUND -> inbound.add(out);
+                        case OUTBOUND -> outbound.add(out);
+                        default -> raw.add(out);
+                    }
+                }
+            }
+        }
+        return new SocketView(List.copyOf(listeners), List.copyOf(outbound), List.copyOf(inbound), List.copyOf(raw),
+                List.copyOf(unix), byInode);
+    }
+
+    private static boolean isUdpBound(SocketTables.Row r) {
+        return r.stateCode() == SocketTables.TCP_CLOSE && r.sample().remote().isAny() && r.sample().remote().port() == 0
+                && r.sample().local().port() != 0;
+    }
+
+    private static Direction direction(SocketTables.Row r, Map<Long, Set<Integer>> tcpListen,
+            Map<Long, Set<Integer>> udpBound) {
+        SocketSample s = r.sample();
+        return switch (s.transport()) {
+            case TCP -> {
+                if (r.stateCode() == SocketTables.TCP_LISTEN) {
+                    yield Direction.LISTEN;
+                }
+                Set<Integer> ports = tcpListen.get(s.netns());
+                yield ports != null && ports.contains(s.local().port()) ? Direction.INBOUND : Direction.OUTBOUND;
+            }
+            case UDP -> {
+                if (isUdpBound(r)) {
+                    yield Direction.LISTEN;
+                }
+                if (r.stateCode() != 1) {
+                    yield Direction.NONE;
+                }
+                Set<Integer> ports = udpBound.get(s.netns());
+                yield ports != null && ports.contains(s.local().port()) ? Direction.INBOUND : Direction.OUTBOUND;
+            }
+            case UNIX -> s.direction();
+            default -> Direction.NONE;
+        };
+    }
+
+    private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows) {
+        int before = rows.size();
+        try {
+            table.readAll(net.resolve("tcp"));
+            tables.parseInet(table.bytes, table.length, Transport.TCP, 4, rows);
+        } catch (ProcFiles.ReadFailure e) {
+            rows.subList(before, rows.size()).clear();
+            return false; // this process exited or is unreadable: try another of the namespace
+        }
+        readOptional(net.resolve("tcp6"), b -> tables.parseInet(table.bytes, table.length, Transport.TCP, 6, rows));
+        readOptional(net.resolve("udp"), b -> tables.parseInet(table.bytes, table.length, Transport.UDP, 4, rows));
+        readOptional(net.resolve("udp6"), b -> tables.parseInet(table.bytes, table.length, Transport.UDP, 6, rows));
+        readOptional(net.resolve("raw"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 4, rows));
+        readOptional(net.resolve("raw6"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 6, rows));
+        readOptional(net.resolve("packet"), b -> tables.parsePacket(table.bytes, table.length, rows));
+        readOptional(net.resolve("unix"), b -> tables.parseUnix(table.bytes, table.length, rows));
+        return true;
+    }
+
+    private void readOptional(Path path, java.util.function.Consumer<GrowingBuffer> parse) {
+        try {
+            table.readAll(path);
+            parse.accept(table);
+        } catch (ProcFiles.ReadFailure e) {
+            // IPv6 or raw sockets may be absent from the kernel; nothing to report
+        }
+    }
+
+    private void resolveOwners(List<SocketTables.Row> rows, List<TrackedProcess> scoped, Set<Integer> scopePids) {
+        Set<Long> unknown = new HashSet<>();
+        for (SocketTables.Row r : rows) {
+            long inode = r.sample().inode();
+            if (inode == 0 || foreignInodes.contains(inode) || selfInodes.contains(inode)) {
+                continue;
+            }
+            Integer owner = inodeOwner.get(inode);
+            if (owner == null || !scopePids.contains(owner)) {
+                // never seen, or its owner left the scope: a child may have inherited it
+                inodeOwner.remove(inode);
+                unknown.add(inode);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        refreshSelfInodes(unknown);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        List<TrackedProcess> candidates = new ArrayList<>(scoped);
+        // processes that owned sockets recently are the likeliest owners of new ones
+        candidates.sort(Comparator.comparingLong((TrackedProcess t) -> t.lastSocketFoundScan).reversed());
+        for (TrackedProcess t : candidates) {
+            if (!readFds(t)) {
+                continue;
+            }
+            boolean found = false;
+            for (long inode : t.socketInodes) {
+                if (unknown.remove(inode)) {
+                    found = true;
+                }
+            }
+            if (found) {
+                t.lastSocketFoundScan = sequence;
+            }
+            if (unknown.isEmpty()) {
+                break;
+            }
+        }
+        foreignInodes.addAll(unknown);
+    }
+
+    private void refreshSelfInodes(Set<Long> unknown) {
+        try {
+            for (String name : ProcFiles.list(SELF_FD)) {
+                try {
+                    long inode = socketInode(ProcFiles.readLink(SELF_FD.resolve(name)));
+                    if (inode != 0 && unknown.remove(inode)) {
+                        selfInodes.add(inode);
+                    }
+                } catch (ProcFiles.ReadFailure ignored) {
+                    // an fd Picket closed meanwhile
+                }
+            }
+        } catch (ProcFiles.ReadFailure ignored) {
+            // without /proc/self Picket's own sockets simply stay unattributed
+        }
+    }
+
+    public int trackedCount() {
+        return tracked.size();
+    }
+
+    @Override
+    public void close() {
+        for (TrackedProcess t : tracked.values()) {
+            t.close();
+        }
+        tracked.clear();
+        handlesOpen = 0;
+    }
+}

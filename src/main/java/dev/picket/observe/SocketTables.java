@@ -1,0 +1,244 @@
+package dev.picket.observe;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parses the socket tables of one network namespace: /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,packet,unix}.
+ * Rows of a socket already seen with identical address and state bytes reuse the previous sample, so a
+ * steady namespace costs the read and a byte comparison per row, not an object graph.
+ */
+final class SocketTables {
+
+    private static final String[] TCP_STATES = {
+        "UNKNOWN", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+        "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"
+    };
+    static final int TCP_LISTEN = 0x0A;
+    static final int TCP_CLOSE = 0x07;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    /** A parsed row before owner and direction are known. */
+    record Row(SocketSample sample, int stateCode, byte[] key) {
+    }
+
+    private final long netns;
+    private Map<Long, Row> previous = new HashMap<>();
+    private Map<Long, Row> current = new HashMap<>();
+
+    SocketTables(long netns) {
+        this.netns = netns;
+    }
+
+    /** Starts a new scan of this namespace; rows not seen again are forgotten. */
+    void begin() {
+        Map<Long, Row> swap = previous;
+        previous = current;
+        current = swap;
+        current.clear();
+    }
+
+    /** Parses tcp, tcp6, udp, udp6, raw or raw6 content and appends the rows to {@code out}. */
+    void parseInet(byte[] b, int len, Transport transport, int family, List<Row> out) {
+        int line = nextLine(b, 0, len); // header
+        while (line < len) {
+            int end = lineEnd(b, line, len);
+            Row row = parseInetLine(b, line, end, transport, family);
+            if (row != null) {
+                out.add(row);
+            }
+            line = end + 1;
+        }
+    }
+
+    private Row parseInetLine(byte[] b, int from, int to, Transport transport, int family) {
+        int i = skip(b, from, to);
+        i = token(b, i, to); // "sl:"
+        int localStart = skip(b, i, to);
+        int localEnd = token(b, localStart, to);
+        int remoteStart = skip(b, localEnd, to);
+        int remoteEnd = token(b, remoteStart, to);
+        int stStart = skip(b, remoteEnd, to);
+        int stEnd = token(b, stStart, to);
+        i = stEnd;
+        // tx:rx, tr:tm, retrnsmt, uid, timeout, inode
+        i = token(b, skip(b, i, to), to);
+        i = token(b, skip(b, i, to), to);
+        i = token(b, skip(b, i, to), to);
+        int uidStart = skip(b, i, to);
+        i = token(b, uidStart, to);
+        i = token(b, skip(b, i, to), to);
+        int inodeStart = skip(b, i, to);
+        if (stEnd - stStart != 2 || localEnd <= localStart || inodeStart >= to) {
+            return null;
+        }
+        long inode = ProcFiles.parseLong(b, inodeStart, to);
+        int state = hexInt(b, stStart, stEnd);
+        byte[] key = Arrays.copyOfRange(b, localStart, stEnd);
+        if (inode != 0) {
+            Row old = previous.get(inode);
+            if (old != null && Arrays.equals(old.key, key)) {
+                current.put(inode, old);
+                return old;
+            }
+        }
+        Endpoint local = endpoint(b, localStart, localEnd);
+        Endpoint remote = endpoint(b, remoteStart, remoteEnd);
+        if (local == null || remote == null) {
+            return null;
+        }
+        String stateName = transport == Transport.TCP
+                ? (state < TCP_STATES.length ? TCP_STATES[state] : "UNKNOWN")
+                : udpState(state, transport);
+        int uid = (int) ProcFiles.parseLong(b, uidStart, to);
+        SocketSample s = new SocketSample(transport, family, stateName, local, remote, null, inode, uid, netns,
+                Direction.NONE, 0);
+        Row row = new Row(s, state, key);
+        if (inode != 0) {
+            current.put(inode, row);
+        }
+        return row;
+    }
+
+    private static String udpState(int state, Transport t) {
+        if (t == Transport.RAW) {
+            return state == 1 ? "CONNECTED" : "OPEN";
+        }
+        return state == 1 ? "CONNECTED" : state == TCP_CLOSE ? "BOUND" : "UNKNOWN";
+    }
+
+    /** /proc/net/packet: "sk RefCnt Type Proto Iface R Rmem User Inode". */
+    void parsePacket(byte[] b, int len, List<Row> out) {
+        int line = nextLine(b, 0, len);
+        while (line < len) {
+            int end = lineEnd(b, line, len);
+            int[] f = fields(b, line, end, 9);
+            if (f != null) {
+                long inode = ProcFiles.parseLong(b, f[8], end);
+                int uid = (int) ProcFiles.parseLong(b, f[7], end);
+                int type = (int) ProcFiles.parseLong(b, f[2], end);
+                SocketSample s = new SocketSample(Transport.PACKET, 0, type == 3 ? "RAW" : type == 2 ? "DGRAM" : "TYPE" + type,
+                        null, null, null, inode, uid, netns, Direction.NONE, 0);
+                out.add(new Row(s, type, null));
+            }
+            line = end + 1;
+        }
+    }
+
+    /** /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path". */
+    void parseUnix(byte[] b, int len, List<Row> out) {
+        int line = nextLine(b, 0, len);
+        while (line < len) {
+            int end = lineEnd(b, line, len);
+            int[] f = fields(b, line, end, 7);
+            if (f != null) {
+                long flags = hexLong(b, f[3], token(b, f[3], end));
+                int st = hexInt(b, f[5], token(b, f[5], end));
+                long inode = ProcFiles.parseLong(b, f[6], end);
+                int pathStart = skip(b, token(b, f[6], end), end);
+                String path = pathStart < end ? SafeText.decode(b, pathStart, end) : null;
+                boolean listening = (flags & 0x10000) != 0;
+                String state = listening ? "LISTEN" : st == 3 ? "CONNECTED" : st == 1 ? "UNCONNECTED" : "STATE" + st;
+                SocketSample s = new SocketSample(Transport.UNIX, 0, state, null, null, path, inode, 0, netns,
+                        listening ? Direction.LISTEN : Direction.NONE, 0);
+                out.add(new Row(s, st, null));
+            }
+            line = end + 1;
+        }
+    }
+
+    private static Endpoint endpoint(byte[] b, int from, int to) {
+        int colon = -1;
+        for (int i = from; i < to; i++) {
+            if (b[i] == ':') {
+                colon = i;
+                break;
+            }
+        }
+        if (colon < 0) {
+            return null;
+        }
+        int hexLen = colon - from;
+        if (hexLen != 8 && hexLen != 32) {
+            return null;
+        }
+        byte[] addr = new byte[hexLen / 2];
+        for (int word = 0; word < hexLen / 8; word++) {
+            int v = (int) hexLong(b, from + word * 8, from + word * 8 + 8);
+            if (LITTLE_ENDIAN) {
+                v = Integer.reverseBytes(v);
+            }
+            addr[word * 4] = (byte) (v >>> 24);
+            addr[word * 4 + 1] = (byte) (v >>> 16);
+            addr[word * 4 + 2] = (byte) (v >>> 8);
+            addr[word * 4 + 3] = (byte) v;
+        }
+        try {
+            // getByAddress turns IPv4-mapped IPv6 into Inet4Address and never resolves names
+            return new Endpoint(InetAddress.getByAddress(addr), hexInt(b, colon + 1, to));
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static int[] fields(byte[] b, int from, int to, int count) {
+        int[] starts = new int[count];
+        int i = from;
+        for (int k = 0; k < count; k++) {
+            i = skip(b, i, to);
+            if (i >= to) {
+                return null;
+            }
+            starts[k] = i;
+            i = token(b, i, to);
+        }
+        return starts;
+    }
+
+    private static int hexInt(byte[] b, int from, int to) {
+        return (int) hexLong(b, from, to);
+    }
+
+    private static long hexLong(byte[] b, int from, int to) {
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d < 0) {
+                break;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    private static int skip(byte[] b, int i, int to) {
+        while (i < to && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int token(byte[] b, int i, int to) {
+        while (i < to && b[i] != ' ' && b[i] != '\t') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int lineEnd(byte[] b, int from, int len) {
+        int i = from;
+        while (i < len && b[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int nextLine(byte[] b, int from, int len) {
+        return Math.min(len, lineEnd(b, from, len) + 1);
+    }
+}
