@@ -48,6 +48,16 @@ public interface PicketConfig {
         @WithName("max-argv-bytes")
         @WithDefault("4096")
         int maxArgvBytes();
+
+        /** A known, unchanged process gets its full re-read (status, namespaces, fds, I/O) every this many scans. */
+        @WithName("deep-every")
+        @WithDefault("5")
+        int deepEvery();
+
+        /** Stat handles kept open between scans; beyond this, stat files are opened per scan. */
+        @WithName("max-handles")
+        @WithDefault("8192")
+        int maxHandles();
     }
 
     interface Profile {

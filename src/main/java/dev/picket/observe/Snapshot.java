@@ -1,5 +1,8 @@
 package dev.picket.observe;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.List;
 public record Snapshot(
         long sequence,
         Instant time,
-        Duration scanDuration,
+        @JsonIgnore Duration scanDuration,
         WatchScope scope,
         List<ProcessSample> processes,
         List<SocketSample> listeners,
@@ -19,6 +22,11 @@ public record Snapshot(
         Totals totals,
         ForkCount forks,
         Visibility visibility) {
+
+    @JsonProperty("scanMillis")
+    public double scanMillis() {
+        return scanDuration.toNanos() / 1e6;
+    }
 
     public ProcessSample process(int pid) {
         for (ProcessSample p : processes) {
