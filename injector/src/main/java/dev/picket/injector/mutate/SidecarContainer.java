@@ -1,6 +1,7 @@
 package dev.picket.injector.mutate;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
@@ -34,13 +36,9 @@ public final class SidecarContainer {
                 .addNewPort().withName(PicketKeys.MANAGEMENT_PORT_NAME).withContainerPort(PicketKeys.MANAGEMENT_PORT)
                 .withProtocol("TCP").endPort()
                 .withEnv(env(overrides))
-                .withResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
-                        .withRequests(Map.of(
-                                "cpu", new Quantity(overrides.resources().cpuRequest()),
-                                "memory", new Quantity(overrides.resources().memoryRequest())))
-                        .withLimits(Map.of(
-                                "cpu", new Quantity(overrides.resources().cpuLimit()),
-                                "memory", new Quantity(overrides.resources().memoryLimit())))
+                .withResources(new ResourceRequirementsBuilder()
+                        .withRequests(cpuAndMemory(overrides.resources().cpuRequest(), overrides.resources().memoryRequest()))
+                        .withLimits(cpuAndMemory(overrides.resources().cpuLimit(), overrides.resources().memoryLimit()))
                         .build())
                 .withVolumeMounts(mounts(tokenVolume))
                 // UP only once Picket has loaded its profile and finished its first scan: as a native sidecar
@@ -64,6 +62,14 @@ public final class SidecarContainer {
             builder.withRestartPolicy("Always");
         }
         return builder.build();
+    }
+
+    /** Ordered (Map.of iterates in a per-JVM random order), so the same pod always yields the same patch. */
+    private static Map<String, Quantity> cpuAndMemory(String cpu, String memory) {
+        Map<String, Quantity> quantities = new LinkedHashMap<>();
+        quantities.put("cpu", new Quantity(cpu));
+        quantities.put("memory", new Quantity(memory));
+        return quantities;
     }
 
     private static List<EnvVar> env(SidecarOverrides overrides) {
