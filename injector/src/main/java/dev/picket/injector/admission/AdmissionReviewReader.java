@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 
 /**
  * Reads an AdmissionReview body. Anything that cannot be answered (not JSON, not a v1 AdmissionReview,
@@ -51,9 +51,16 @@ public final class AdmissionReviewReader {
         if (!requestNode.isObject()) {
             throw new BadAdmissionReview("request is missing");
         }
+        // The typed request is read without object/oldObject: the pod stays a raw tree (it is diffed and
+        // patched as the API server holds it), and a pod that does not fit the model becomes a denial with
+        // this request's uid rather than a 400.
+        ObjectNode envelope = MAPPER.createObjectNode();
+        requestNode.properties().stream()
+                .filter(e -> !e.getKey().equals("object") && !e.getKey().equals("oldObject"))
+                .forEach(e -> envelope.set(e.getKey(), e.getValue()));
         AdmissionRequest request;
         try {
-            request = MAPPER.treeToValue(root, AdmissionReview.class).getRequest();
+            request = MAPPER.treeToValue(envelope, AdmissionRequest.class);
         } catch (JsonProcessingException e) {
             throw new BadAdmissionReview("request is malformed: " + originalMessage(e));
         }

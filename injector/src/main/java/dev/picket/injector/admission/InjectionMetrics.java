@@ -11,12 +11,14 @@ import dev.picket.injector.mutate.SkipReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * The injector's three metrics. Every label value is registered up front: the label sets are bounded
  * (enums), and a series that exists at zero lets alerts use rate() without "absent" special cases.
  */
 @Singleton
+@Startup // registered at start-up, not at the first request, so every series is scrapeable from the beginning
 public class InjectionMetrics {
 
     private final Map<AdmissionResult, Counter> requests = new EnumMap<>(AdmissionResult.class);
