@@ -48,8 +48,10 @@ public enum ManifestFormat {
         try (MappingIterator<JsonNode> it = YAML_MAPPER.readerFor(JsonNode.class).readValues(text)) {
             while (it.hasNextValue()) {
                 JsonNode node = it.nextValue();
-                // "---" followed by nothing (a trailing separator) is an empty document, not an object.
-                if (node != null && !node.isNull() && !node.isMissingNode()) {
+                // "---" followed by nothing (a trailing separator) is an empty document, read as null or "".
+                boolean empty = node == null || node.isNull() || node.isMissingNode()
+                        || (node.isTextual() && node.asText().isEmpty());
+                if (!empty) {
                     documents.add(node);
                 }
             }
