@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.picket.injector.config.InjectorConfig;
 import dev.picket.injector.mutate.PodJson;
 import dev.picket.injector.mutate.SkipReason;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -40,6 +41,11 @@ public record AdmissionAnswer(AdmissionResult result, Optional<SkipReason> skip,
     public static AdmissionAnswer allowedUninjected(String message) {
         return new AdmissionAnswer(AdmissionResult.ALLOWED_UNINJECTED, Optional.empty(), Optional.empty(),
                 Optional.of(message));
+    }
+
+    /** A pod that should get the sidecar but cannot: denied, or admitted with a warning if the policy says so. */
+    public static AdmissionAnswer failure(InjectorConfig.OnFailure policy, String message) {
+        return policy == InjectorConfig.OnFailure.ALLOW ? allowedUninjected(message) : denied(message);
     }
 
     public boolean allowed() {

@@ -90,9 +90,7 @@ public class PodAdmission {
     }
 
     private AdmissionAnswer failed(String message) {
-        return config.onFailure() == InjectorConfig.OnFailure.ALLOW
-                ? AdmissionAnswer.allowedUninjected(message)
-                : AdmissionAnswer.denied(message);
+        return AdmissionAnswer.failure(config.onFailure(), message);
     }
 
     private static void log(AdmissionCall call, String pod, AdmissionAnswer answer) {

@@ -22,7 +22,8 @@ public final class AnnotationOverrides {
 
     /** An OCI image reference: optional registry host[:port], path, then :tag and/or @digest. */
     private static final Pattern IMAGE_REFERENCE = Pattern.compile(
-            "^(?:[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?/)?"
+            // A first component is a registry only if it looks like a host: has a dot or a port, or is localhost.
+            "^(?:(?:(?:[a-zA-Z0-9-]+\\.)+[a-zA-Z0-9-]+(?::[0-9]+)?|[a-zA-Z0-9-]+:[0-9]+|localhost)/)?"
                     + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
 
@@ -118,6 +119,7 @@ public final class AnnotationOverrides {
             return Optional.empty();
         } else if (mustBePositive && amount.get().signum() == 0) {
             problems.add(describe(key, value, "must be greater than zero"));
+            return Optional.empty();
         }
         return amount;
     }

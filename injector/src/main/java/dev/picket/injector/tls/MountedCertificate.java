@@ -55,8 +55,10 @@ public class MountedCertificate {
     }
 
     private ServingBundle read() throws IOException, GeneralSecurityException {
-        String certificate = Files.readString(Path.of(config.tls().certFile()));
-        String key = Files.readString(Path.of(config.tls().keyFile()));
-        return ServingBundle.parse(certificate, key);
+        return read(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile()));
+    }
+
+    static ServingBundle read(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        return ServingBundle.parse(Files.readString(certificateFile), Files.readString(keyFile));
     }
 }

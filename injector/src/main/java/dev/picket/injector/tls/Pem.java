@@ -43,7 +43,8 @@ public final class Pem {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             return switch (object) {
-                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                // SEC1/PKCS#1 key pairs may omit the public part; the private key info is always there.
+                case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
                 case PrivateKeyInfo info -> converter.getPrivateKey(info);
                 case null -> throw new GeneralSecurityException("no PEM private key found");
                 default -> throw new GeneralSecurityException("unsupported PEM object " + object.getClass().getSimpleName()
