@@ -1,0 +1,43 @@
+package dev.picket.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects validation problems, keeping at most {@link ProfileLimits#MAX_PROBLEMS} and counting the rest. */
+final class Problems {
+
+    private final List<ValidationProblem> kept = new ArrayList<>();
+    private int dropped;
+
+    void add(String path, String message) {
+        if (kept.size() < ProfileLimits.MAX_PROBLEMS) {
+            kept.add(new ValidationProblem(path.isEmpty() ? ValidationProblem.DOCUMENT : path, message));
+        } else {
+            dropped++;
+        }
+    }
+
+    boolean isEmpty() {
+        return kept.isEmpty();
+    }
+
+    int count() {
+        return kept.size() + dropped;
+    }
+
+    List<ValidationProblem> list() {
+        List<ValidationProblem> all = new ArrayList<>(kept);
+        if (dropped > 0) {
+            all.add(new ValidationProblem(ValidationProblem.DOCUMENT, dropped + " more problems not shown"));
+        }
+        return all;
+    }
+
+    static String child(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    static String index(String path, int i) {
+        return path + "[" + i + "]";
+    }
+}
