@@ -53,6 +53,8 @@ public final class ProcScanner implements AutoCloseable {
     private final int selfPid;
     private final List<String> effectiveCapabilities;
     private final ForkCount.Source forkSource;
+    private final Namespaces selfNamespaces;
+    private final Map<Long, List<RuntimeSocket>> runtimeSocketsByMnt = new HashMap<>();
     private long sequence;
     private long lastPidCounter = -1;
     private long forksTotal;
@@ -72,6 +74,7 @@ public final class ProcScanner implements AutoCloseable {
         this.pidMax = SelfInfo.pidMax(root);
         this.selfPid = SelfInfo.selfPidIn(root);
         this.effectiveCapabilities = SelfInfo.effectiveCapabilities();
+        this.selfNamespaces = SelfInfo.namespaces();
         this.forkSource = settings.kind() == WatchScope.Kind.POD && selfPid > 0
                 ? ForkCount.Source.PID_NAMESPACE : ForkCount.Source.OBSERVED;
     }
@@ -106,6 +109,7 @@ public final class ProcScanner implements AutoCloseable {
         }
         scoped.sort(Comparator.comparingInt(t -> t.pid));
         SocketView sockets = readSockets(scoped);
+        List<RuntimeSocket> runtimeSockets = findRuntimeSockets(scoped);
         long forks = countForks(newInScope);
         List<ProcessSample> processes = new ArrayList<>(scoped.size());
         Map<String, Integer> unavailable = new TreeMap<>();
@@ -127,10 +131,10 @@ public final class ProcScanner implements AutoCloseable {
         lastScanNanos = t0;
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         return new Snapshot(sequence, now, took, scope, List.copyOf(processes), sockets.listeners, sockets.outbound,
-                sockets.inbound, sockets.raw, sockets.unix,
+                sockets.inbound, sockets.raw, sockets.unix, runtimeSockets,
                 new Totals(processes.size(), threads, fds, round(cpu), rss),
                 new ForkCount(forks, forksTotal, forkSource),
-                new Visibility(effectiveCapabilities, unavailable, notes(unavailable)));
+                new Visibility(effectiveCapabilities, unavailable, notes(unavailable)), selfNamespaces);
     }
 
     // ---- processes -------------------------------------------------------------------------------
@@ -602,6 +606,38 @@ public final class ProcScanner implements AutoCloseable {
             notes.add("the environment of " + env + " process(es) is unreadable: LD_PRELOAD injection is not seen");
         }
         return notes;
+    }
+
+    /**
+     * Looks for container runtime sockets in each watched mount namespace: when a namespace is first
+     * seen, then at the deep-read cadence, since a mount can appear later only through a privileged act.
+     */
+    private List<RuntimeSocket> findRuntimeSockets(List<TrackedProcess> scoped) {
+        Map<Long, Integer> reps = new LinkedHashMap<>();
+        for (TrackedProcess t : scoped) {
+            if (t.namespaces.mnt() != 0) {
+                reps.putIfAbsent(t.namespaces.mnt(), t.pid);
+            }
+        }
+        runtimeSocketsByMnt.keySet().retainAll(reps.keySet());
+        boolean due = sequence % Math.max(1, settings.deepEvery()) == 0;
+        List<RuntimeSocket> found = new ArrayList<>();
+        for (Map.Entry<Long, Integer> e : reps.entrySet()) {
+            List<RuntimeSocket> known = runtimeSocketsByMnt.get(e.getKey());
+            if (known == null || due) {
+                known = new ArrayList<>();
+                Path rootDir = dir(e.getValue()).resolve("root");
+                for (String path : RuntimeSocket.KNOWN_PATHS) {
+                    if (java.nio.file.Files.exists(rootDir.resolve(path.substring(1)))) {
+                        known.add(new RuntimeSocket(path, e.getKey(), e.getValue()));
+                    }
+                }
+                known = List.copyOf(known);
+                runtimeSocketsByMnt.put(e.getKey(), known);
+            }
+            found.addAll(known);
+        }
+        return List.copyOf(found);
     }
 
     // ---- sockets ---------------------------------------------------------------------------------

@@ -76,6 +76,18 @@ final class SelfInfo {
         }
     }
 
+    static Namespaces namespaces() {
+        Path ns = SELF.resolve("ns");
+        try {
+            return new Namespaces(Namespaces.parse(ProcFiles.readLink(ns.resolve("pid"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("net"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("mnt"))),
+                    Namespaces.parse(ProcFiles.readLink(ns.resolve("user"))));
+        } catch (ProcFiles.ReadFailure e) {
+            return Namespaces.UNKNOWN;
+        }
+    }
+
     static List<String> effectiveCapabilities() {
         byte[] buf = new byte[8192];
         List<String> out = new ArrayList<>();

@@ -19,9 +19,11 @@ public record Snapshot(
         List<SocketSample> inbound,
         List<SocketSample> raw,
         List<SocketSample> unix,
+        List<RuntimeSocket> runtimeSockets,
         Totals totals,
         ForkCount forks,
-        Visibility visibility) {
+        Visibility visibility,
+        Namespaces picketNamespaces) {
 
     @JsonProperty("scanMillis")
     public double scanMillis() {

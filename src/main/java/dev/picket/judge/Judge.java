@@ -1,0 +1,113 @@
+package dev.picket.judge;
+
+import dev.picket.observe.ProcessSample;
+import dev.picket.observe.Snapshot;
+import dev.picket.profile.Profile;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Judges each snapshot against the active profile and the built-in threat rules. Pure: no I/O, no clock
+ * (time is the snapshot's), no Kubernetes. It remembers what it already reported so that a process,
+ * connection or breach that lasts many scans raises one violation: a key is forgotten when the process
+ * it belongs to is gone, or, for findings without a process, ten minutes after it was last seen.
+ *
+ * <p>Not thread-safe: called from the scan thread.
+ */
+public final class Judge {
+
+    static final Duration ORPHAN_MEMORY = Duration.ofMinutes(10);
+    static final int MAX_KEYS = 200_000;
+
+    private final JudgeContext context;
+    private final List<Rule> rules;
+    private final ForkRate forkRate = new ForkRate();
+    private final Map<String, Instant> lastSeen = new HashMap<>();
+    private final Map<String, String> keyIdentity = new HashMap<>();
+
+    public Judge(JudgeContext context) {
+        this.context = context;
+        this.rules = List.of(new ProcessAllowlistRule(), new NetworkAllowlistRule(), new ResourceCeilingRule(),
+                new ProgramImageThreats(), new ReverseShellRule(), new ConnectionThreats(), new ProcessStateThreats(),
+                new RuntimeSocketRule(), new ForkBurstRule());
+    }
+
+    public JudgeContext context() {
+        return context;
+    }
+
+    public Verdict judge(Snapshot snapshot, Profile profile) {
+        Scene scene = new Scene(snapshot, context);
+        forkRate.add(snapshot.time(), snapshot.forks().sinceLastScan());
+        scene.forksPerMinute = forkRate.perMinute(snapshot.time(), Duration.ofSeconds(60));
+        scene.recentForksPerMinute = forkRate.perMinute(snapshot.time(), Duration.ofSeconds(10));
+        List<Finding> all = new ArrayList<>();
+        for (Rule rule : rules) {
+            rule.evaluate(snapshot, profile, scene, all);
+        }
+        Instant now = snapshot.time();
+        List<Finding> fresh = new ArrayList<>();
+        Set<String> threatIdentities = new HashSet<>();
+        Set<String> threatRemotes = new HashSet<>();
+        for (Finding f : all) {
+            if (f.threat() != null) {
+                if (!profile.threatEnabled(f.threat())) {
+                    continue;
+                }
+                if (f.identity() != null) {
+                    threatIdentities.add(f.identity());
+                }
+                if (f.remote() != null) {
+                    threatRemotes.add(f.remote());
+                }
+            }
+            if (lastSeen.put(f.key(), now) == null) {
+                fresh.add(f);
+                if (f.identity() != null) {
+                    keyIdentity.put(f.key(), f.identity());
+                }
+            }
+        }
+        forget(snapshot, now);
+        return new Verdict(List.copyOf(fresh), threatIdentities, threatRemotes, scene.forksPerMinute);
+    }
+
+    private void forget(Snapshot snapshot, Instant now) {
+        Set<String> alive = new HashSet<>(snapshot.processes().size() * 2);
+        for (ProcessSample p : snapshot.processes()) {
+            alive.add(Finding.identityOf(p));
+        }
+        Instant horizon = now.minus(ORPHAN_MEMORY);
+        for (Iterator<Map.Entry<String, Instant>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Instant> e = it.next();
+            String identity = keyIdentity.get(e.getKey());
+            boolean gone = identity != null ? !alive.contains(identity) : e.getValue().isBefore(horizon);
+            if (gone) {
+                it.remove();
+                keyIdentity.remove(e.getKey());
+            }
+        }
+        if (lastSeen.size() > MAX_KEYS) {
+            // a flood of distinct findings: forget the oldest half rather than grow without bound
+            List<Map.Entry<String, Instant>> entries = new ArrayList<>(lastSeen.entrySet());
+            entries.sort(Map.Entry.comparingByValue());
+            for (int i = 0; i < entries.size() / 2; i++) {
+                lastSeen.remove(entries.get(i).getKey());
+                keyIdentity.remove(entries.get(i).getKey());
+            }
+        }
+    }
+
+    /** Keys currently remembered; for tests of the memory bound. */
+    int rememberedKeys() {
+        return lastSeen.size();
+    }
+}

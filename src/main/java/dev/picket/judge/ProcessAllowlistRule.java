@@ -1,0 +1,39 @@
+package dev.picket.judge;
+
+import dev.picket.observe.ProcessSample;
+import dev.picket.observe.Snapshot;
+import dev.picket.profile.Profile;
+import dev.picket.profile.Severity;
+import dev.picket.profile.ViolationKind;
+
+import java.util.List;
+
+/**
+ * PROCESS violations: an executable the profile does not allow (checked once per program image, so an
+ * exec into something else is judged again), and a process running as root when the profile forbids it.
+ * A process whose executable Picket may not read is not judged here; the snapshot's visibility says so.
+ */
+final class ProcessAllowlistRule implements Rule {
+
+    static final String NOT_ALLOWED = "process-not-allowed";
+    static final String ROOT = "root-not-allowed";
+
+    @Override
+    public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
+        for (ProcessSample p : snapshot.processes()) {
+            if (p.exe() == null || p.state() == 'Z') {
+                continue;
+            }
+            String identity = Finding.identityOf(p);
+            if (!profile.processAllowed(p.exe().path(), p.parentExe())) {
+                out.add(new Finding(ViolationKind.PROCESS, NOT_ALLOWED, Severity.HIGH, null,
+                        "process|" + identity + "|" + p.execCount(), identity, p, null,
+                        Describe.process(p) + " started by " + Describe.parent(p) + " is not in the profile's allowed executables"));
+            }
+            if (p.uid().effective() == 0 && !profile.rootAllowed()) {
+                out.add(new Finding(ViolationKind.PROCESS, ROOT, Severity.HIGH, null, "root|" + identity, identity, p, null,
+                        Describe.process(p) + " runs as root (effective uid 0) and the profile does not allow root"));
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.picket.judge;
+
+import dev.picket.observe.EnvMarkers;
+import dev.picket.observe.ProcessSample;
+import dev.picket.observe.Snapshot;
+import dev.picket.profile.Profile;
+import dev.picket.profile.ThreatRule;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Threats visible in what a process runs: a binary from a writable scratch directory, a fileless or
+ * deleted binary, a dynamic-linker injection in its environment, a mining pool URL in its arguments.
+ * Each is judged once per program image.
+ */
+final class ProgramImageThreats implements Rule {
+
+    /** Directories any process may write, where dropped tools land. */
+    static final List<String> WRITABLE_DIRS = List.of("/tmp/", "/var/tmp/", "/dev/shm/", "/run/", "/var/run/",
+            "/dev/mqueue/", "/var/lock/", "/run/lock/", "/dev/");
+    private static final Pattern STRATUM = Pattern.compile("stratum\\d?\\+(tcp|ssl|tls|udp)://", Pattern.CASE_INSENSITIVE);
+    private static final List<EnvMarkers.Marker> INJECTING = List.of(EnvMarkers.Marker.LD_PRELOAD,
+            EnvMarkers.Marker.LD_AUDIT, EnvMarkers.Marker.GLIBC_TUNABLES);
+
+    @Override
+    public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
+        for (ProcessSample p : snapshot.processes()) {
+            String image = Finding.identityOf(p) + "|" + p.execCount();
+            if (p.exe() != null) {
+                String path = p.exe().path();
+                if (p.exe().memfd() || p.exe().deleted()) {
+                    out.add(Threats.of(ThreatRule.FILELESS_EXEC, image, p, null, Describe.process(p) + " runs from "
+                            + (p.exe().memfd() ? "an in-memory file (" + p.exe().raw() + ")"
+                                    : "a binary deleted after it started (" + p.exe().raw() + ")")));
+                } else {
+                    for (String dir : WRITABLE_DIRS) {
+                        if (path.startsWith(dir)) {
+                            out.add(Threats.of(ThreatRule.EXEC_FROM_WRITABLE_DIR, image, p, null,
+                                    Describe.process(p) + " executes a file from the writable directory " + dir));
+                            break;
+                        }
+                    }
+                }
+            }
+            for (EnvMarkers.Marker m : INJECTING) {
+                if (p.envMarkers().contains(m)) {
+                    out.add(Threats.of(ThreatRule.PRELOAD_INJECTION, image, p, null,
+                            Describe.process(p) + " started with " + m.name() + " set in its environment"));
+                    break;
+                }
+            }
+            for (String arg : p.argv().args()) {
+                if (STRATUM.matcher(arg).find()) {
+                    out.add(Threats.of(ThreatRule.MINING_POOL, "argv|" + image, p, null,
+                            Describe.process(p) + " has a mining-pool URL in its arguments: "
+                                    + arg.substring(0, Math.min(120, arg.length())).toLowerCase(Locale.ROOT)));
+                    break;
+                }
+            }
+        }
+    }
+}
