@@ -26,6 +26,8 @@ public interface PicketConfig {
 
     State state();
 
+    Learn learn();
+
     Control control();
 
     /** Overrides the profile's mode (the injector sets it from the pod annotation {@code picket.dev/mode}). */
@@ -65,6 +67,12 @@ public interface PicketConfig {
         Optional<Path> path();
     }
 
+    interface Learn {
+        /** Learned resource ceilings are the peaks seen times this factor. */
+        @WithDefault("1.5")
+        double headroom();
+    }
+
     interface State {
         /** Where quarantine state survives a restart of Picket. */
         @WithDefault("${java.io.tmpdir}/picket-state")
@@ -72,8 +80,16 @@ public interface PicketConfig {
     }
 
     interface Control {
-        /** Bearer token for the control endpoint in local mode; created with a random token when absent. */
+        /**
+         * Bearer token for the control endpoint in local mode, readable only by its owner; created with a
+         * random token when absent. Default: {@code control-token} in the state directory.
+         */
         @WithName("token-file")
         Optional<Path> tokenFile();
+
+        /** Failed authentications tolerated per minute before every call is refused with 429 for the rest of it. */
+        @WithName("max-auth-failures-per-minute")
+        @WithDefault("30")
+        int maxAuthFailuresPerMinute();
     }
 }
