@@ -17,7 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class SidecarQuarkusTest {
 
-    private static final String MANAGEMENT = "http://localhost:18789";
+    private static final String MANAGEMENT = Control.MANAGEMENT;
 
     @BeforeEach
     void firstScan() {
@@ -28,7 +28,7 @@ class SidecarQuarkusTest {
 
     @Test
     void observedShowsTheRealNeighbour() {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> RestAssured.given().get("/v1/observed").then()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> Control.authed().get("/v1/observed").then()
                 .statusCode(200)
                 .body("scope.kind", equalTo("COMMAND"))
                 .body("processes.argv.args.flatten()", hasItem("600.25"))
