@@ -161,7 +161,7 @@ public class ActiveProfile {
             if (compiled.isValid()) {
                 swap(compiled.value());
             } else {
-                fail(source, "profile from " + source + " rejected", compiled.problems());
+                fail(source, "profile from " + source + " rejected; keeping " + keeping(), compiled.problems());
             }
             return compiled.isValid() ? Validated.valid(current()) : compiled;
         }

@@ -1,5 +1,7 @@
 package dev.picket.profile;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +15,7 @@ import java.util.Objects;
  * @param problems the validation problems; empty when the failure was not the content (file removed, unreadable)
  * @param time     when it failed
  */
+@RegisterForReflection
 public record ProfileError(String source, String message, List<ValidationProblem> problems, Instant time) {
 
     public ProfileError {

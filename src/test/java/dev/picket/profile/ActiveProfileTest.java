@@ -142,6 +142,47 @@ class ActiveProfileTest {
     }
 
     @Test
+    void logsEachDistinctErrorOnce() throws IOException {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ActiveProfile.class.getName());
+        logger.addHandler(capture);
+        try {
+            Docs.write(file, MONITOR);
+            ActiveProfile active = holder();
+            rewrite(BROKEN);
+            for (int i = 0; i < 3; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                active.refresh();
+            }
+            assertEquals(1, warnings.size());
+            rewrite(BROKEN.replace("10.0.0.0/33", "10.0.0.0/34"));
+            active.refresh();
+            active.refresh();
+            assertEquals(2, warnings.size());
+            assertTrue(warnings.get(1).endsWith("spec.network.egress[0].cidr: \"10.0.0.0/34\" is not a valid CIDR: the "
+                    + "network prefix bit-length is negative or exceeds the address bit-length"), warnings.get(1));
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
+    @Test
     void fixingBackToTheSameProfileClearsTheErrorWithoutANewGeneration() throws IOException {
         Docs.write(file, MONITOR);
         ActiveProfile active = holder();
@@ -301,7 +342,10 @@ class ActiveProfileTest {
         assertEquals(Mode.ENFORCE, active.current().mode());
         ProfileError error = active.lastError().orElseThrow();
         assertEquals("WorkloadProfile shop/checkout", error.source());
-        assertTrue(error.message().startsWith("profile from WorkloadProfile shop/checkout rejected: "), error.message());
+        assertEquals("profile from WorkloadProfile shop/checkout rejected; keeping the last good profile (WorkloadProfile "
+                + "shop/checkout, generation 2): spec.processes.allow[0].exe: \"python3\" is not an absolute path: "
+                + "executables are matched by their full path, so start with / (or with ** to match in any directory)",
+                error.message());
 
         assertFalse(active.install(null).isValid());
         WorkloadProfile nameless = new WorkloadProfile();
