@@ -1,6 +1,7 @@
 package dev.picket.profile;
 
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.ipv4.IPv4Address;
 
 import java.net.InetAddress;
 import java.util.BitSet;
@@ -21,11 +22,26 @@ public final class NetworkRules {
     /** For equality: the allowlists mean the same in any order and with duplicates. */
     private final Set<EgressRule> egressSet;
     private final Set<ListenRule> listenSet;
+    /** Per egress rule, the IPv4 block as an unsigned range (lo &gt; hi for IPv6 rules): a compare, not an object walk. */
+    private final long[] v4Lo;
+    private final long[] v4Hi;
 
     NetworkRules(List<EgressRule> egress, List<ListenRule> listen) {
         this.egress = List.copyOf(egress);
         this.listen = List.copyOf(listen);
         this.egressSet = Set.copyOf(this.egress);
+        this.v4Lo = new long[this.egress.size()];
+        this.v4Hi = new long[this.egress.size()];
+        for (int i = 0; i < this.egress.size(); i++) {
+            IPAddress block = this.egress.get(i).block();
+            if (block instanceof IPv4Address v4) {
+                v4Lo[i] = v4.getLower().longValue();
+                v4Hi[i] = v4.getUpper().longValue();
+            } else {
+                v4Lo[i] = 1;
+                v4Hi[i] = 0;
+            }
+        }
         this.listenSet = Set.copyOf(this.listen);
         for (ListenRule r : this.listen) {
             switch (r.protocol()) {
@@ -57,6 +73,18 @@ public final class NetworkRules {
             return false;
         }
         IPAddress normalized = Cidrs.normalize(ip);
+        if (normalized instanceof IPv4Address v4 && !v4.isMultiple()) {
+            long value = v4.longValue();
+            for (int i = 0; i < v4Lo.length; i++) {
+                if (value >= v4Lo[i] && value <= v4Hi[i]) {
+                    EgressRule r = egress.get(i);
+                    if (r.protocol().admits(protocol) && r.ports().contains(port)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
         for (EgressRule r : egress) {
             if (r.matches(normalized, port, protocol)) {
                 return true;

@@ -128,6 +128,25 @@ class ProfileMatchingTest {
     }
 
     @Test
+    void ipv4BlocksIncludeTheirEdgesAndNothingBeyond() {
+        Profile p = Docs.compile(Docs.withSpec("""
+                network:
+                  egress:
+                    - {cidr: 10.1.2.0/24, ports: [443]}
+                    - {cidr: 128.0.0.0/1, ports: [80]}
+                """));
+        assertTrue(p.egressAllowed(ip("10.1.2.0"), 443, Protocol.TCP));
+        assertTrue(p.egressAllowed(ip("10.1.2.255"), 443, Protocol.UDP));
+        assertFalse(p.egressAllowed(ip("10.1.3.0"), 443, Protocol.TCP));
+        assertFalse(p.egressAllowed(ip("10.1.1.255"), 443, Protocol.TCP));
+        assertTrue(p.egressAllowed(ip("255.255.255.255"), 80, Protocol.TCP));
+        assertTrue(p.egressAllowed(ip("128.0.0.0"), 80, Protocol.TCP));
+        assertFalse(p.egressAllowed(ip("127.255.255.255"), 80, Protocol.TCP));
+        assertTrue(p.egressAllowed(ip("10.1.2.0/25"), 443, Protocol.TCP));
+        assertFalse(p.egressAllowed(ip("10.1.0.0/16"), 443, Protocol.TCP));
+    }
+
+    @Test
     void ipv4MappedRulesAreStoredAsIpv4() {
         EgressRule mapped = NETWORK.network().egress().get(3);
         assertEquals("172.16.0.0/12", mapped.block().toCanonicalString());
