@@ -1,0 +1,93 @@
+package dev.picket.judge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Python process that starts children when the test asks ({@code spawner.py}): the root of a watched
+ * tree to which a test adds processes at the moment it chooses, e.g. a second process with the same
+ * behaviour as the first. Closing it kills it and all its descendants.
+ */
+final class Spawner implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final Writer in;
+    private final BufferedReader out;
+
+    private Spawner(Process process) {
+        this.process = process;
+        this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    static Spawner start(String... prefix) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(prefix));
+        cmd.addAll(List.of(Tools.PYTHON, Tools.script("spawner.py")));
+        try {
+            Spawner s = new Spawner(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            Tools.awaitExe(s.pid(), Tools.python());
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Starts {@code argv} as a child and returns its pid once it runs {@code argv[0]}'s executable. */
+    long spawn(String... argv) {
+        return spawnWithEnv(null, argv);
+    }
+
+    /** As {@link #spawn}, with exactly this environment (null: the spawner's). */
+    long spawnWithEnv(Map<String, String> env, String... argv) {
+        long pid = spawnNoWait(env, argv);
+        Tools.awaitExe(pid, Tools.real(argv[0]));
+        return pid;
+    }
+
+    /** Starts {@code argv} without waiting for its exec (for programs that exec something else at once). */
+    long spawnNoWait(Map<String, String> env, String... argv) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("argv", List.of(argv));
+        if (env != null) {
+            request.put("env", env);
+        }
+        try {
+            in.write(JSON.writeValueAsString(request) + "\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null) {
+                throw new AssertionError("the spawner died starting " + List.of(argv));
+            }
+            return Long.parseLong(line.trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.picket.judge;
+
+import dev.picket.observe.ProcScanner;
+import dev.picket.observe.ProcessSample;
+import dev.picket.observe.ScannerSettings;
+import dev.picket.observe.Snapshot;
+import dev.picket.profile.Profile;
+import dev.picket.profile.ViolationKind;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A real scanner and a judge over one process tree (root-pid mode), driven by the test: every scan is
+ * judged at once, and every fresh finding is kept in order, as the sidecar's scan loop would turn them
+ * into violations.
+ */
+final class Watch implements AutoCloseable {
+
+    /** Time between scans the test drives; the sidecar's default is 1 s, tests go faster. */
+    static final Duration STEP = Duration.ofMillis(100);
+
+    private final ProcScanner scanner;
+    private final Judge judge;
+    private Profile profile;
+    private final List<Finding> findings = new ArrayList<>();
+    private Snapshot last;
+    private Verdict lastVerdict;
+    private int scans;
+
+    Watch(ScannerSettings settings, Clock clock, Profile profile, JudgeContext context) {
+        this.scanner = new ProcScanner(settings, clock);
+        this.judge = new Judge(context);
+        this.profile = profile;
+    }
+
+    static Watch tree(long rootPid, Profile profile) {
+        return tree(rootPid, profile, JudgeContext.NONE);
+    }
+
+    static Watch tree(long rootPid, Profile profile, JudgeContext context) {
+        return new Watch(ScannerSettings.rootPid(Path.of("/proc"), (int) rootPid), Clock.systemUTC(), profile, context);
+    }
+
+    void profile(Profile p) {
+        this.profile = p;
+    }
+
+    /** One scan, judged; its fresh findings are added to {@link #findings()}. */
+    Verdict scan() {
+        last = scanner.scan();
+        lastVerdict = judge.judge(last, profile);
+        findings.addAll(lastVerdict.fresh());
+        scans++;
+        return lastVerdict;
+    }
+
+    /** Scans every {@link #STEP} until {@code done} holds, or fails after {@code timeout} saying what was seen. */
+    Watch until(Duration timeout, String what, Predicate<Watch> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            scan();
+            if (done.test(this)) {
+                return this;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + what + "\n" + report());
+            }
+            pause();
+        }
+    }
+
+    /** Scans every {@link #STEP} until a finding of {@code rule} is there, and returns the first. */
+    Finding await(String rule, Duration timeout) {
+        until(timeout, "a finding of " + rule, w -> !w.of(rule).isEmpty());
+        return of(rule).getFirst();
+    }
+
+    Finding await(String rule) {
+        return await(rule, Duration.ofSeconds(10));
+    }
+
+    /** Scans every {@link #STEP} for {@code d}: lets a condition persist over many scans. */
+    Watch scanFor(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        do {
+            scan();
+            pause();
+        } while (System.nanoTime() < end);
+        return this;
+    }
+
+    /** Scans until a process whose argv contains {@code marker} is seen with its executable, and returns it. */
+    ProcessSample awaitProcess(String marker, Duration timeout) {
+        until(timeout, "a process with argument " + marker, w -> w.process(marker) != null);
+        return process(marker);
+    }
+
+    ProcessSample process(String marker) {
+        if (last == null) {
+            return null;
+        }
+        return last.processes().stream()
+                .filter(p -> p.exe() != null && p.argv().args().contains(marker))
+                .findFirst().orElse(null);
+    }
+
+    List<Finding> findings() {
+        return List.copyOf(findings);
+    }
+
+    List<Finding> of(String rule) {
+        return findings.stream().filter(f -> f.rule().equals(rule)).toList();
+    }
+
+    List<Finding> of(ViolationKind kind) {
+        return findings.stream().filter(f -> f.kind() == kind).toList();
+    }
+
+    Snapshot last() {
+        return last;
+    }
+
+    Verdict lastVerdict() {
+        return lastVerdict;
+    }
+
+    int scans() {
+        return scans;
+    }
+
+    Judge judge() {
+        return judge;
+    }
+
+    /** Everything seen so far, for failure messages. */
+    String report() {
+        String fs = findings.stream().map(Watch::describe).collect(Collectors.joining("\n  "));
+        String ps = last == null ? "" : last.processes().stream()
+                .map(p -> p.pid() + " " + (p.exe() != null ? p.exe().raw() : p.comm()) + " " + p.argv().args())
+                .collect(Collectors.joining("\n  "));
+        return scans + " scans; findings:\n  " + fs + "\nlast processes:\n  " + ps
+                + (last == null ? "" : "\nlast outbound: " + last.outbound() + "\nlast listeners: " + last.listeners()
+                        + "\nlast raw: " + last.raw() + "\nlast totals: " + last.totals() + ", forks: " + last.forks());
+    }
+
+    static String describe(Finding f) {
+        return f.kind() + " " + f.rule() + " " + f.severity() + " remote=" + f.remote() + " | " + f.detail();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(STEP.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        scanner.close();
+    }
+}
