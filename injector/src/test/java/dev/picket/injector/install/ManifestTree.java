@@ -1,0 +1,144 @@
+package dev.picket.injector.install;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * The repository's manifests/ tree and the kustomizations that are built from it: the install itself,
+ * the overlays, the examples, and the test harnesses in src/test/resources/install/kustomize/.
+ */
+final class ManifestTree {
+
+    /** Surefire runs in injector/; the manifests are the repository's, one level up. */
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("../manifests").normalize();
+    static final Path BASE = ROOT.resolve("base");
+    static final Path HARNESSES = Path.of(System.getProperty("user.dir"))
+            .resolve("src/test/resources/install/kustomize").normalize();
+
+    private ManifestTree() {
+    }
+
+    static Path root() {
+        assertTrue(Files.isRegularFile(ROOT.resolve("kustomization.yaml")), "no kustomization.yaml in " + ROOT);
+        return ROOT;
+    }
+
+    static List<Path> yamlFiles() {
+        try (Stream<Path> files = Files.walk(root())) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean isKustomization(Path file) {
+        return file.getFileName().toString().equals("kustomization.yaml");
+    }
+
+    /** Every kustomization that is meant to be built (kind Kustomization, not Component). */
+    static List<Path> buildable() {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(root());
+        dirs.addAll(subdirectories(ROOT.resolve("overlays")));
+        dirs.addAll(subdirectories(ROOT.resolve("examples")));
+        dirs.addAll(subdirectories(HARNESSES));
+        return dirs;
+    }
+
+    static List<Path> components() {
+        return subdirectories(ROOT.resolve("components"));
+    }
+
+    private static List<Path> subdirectories(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(p -> Files.isRegularFile(p.resolve("kustomization.yaml"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode kustomization(Path dir) {
+        List<JsonNode> docs = StrictParser.documents(read(dir.resolve("kustomization.yaml")));
+        assertEquals(1, docs.size(), dir + "/kustomization.yaml must hold one document");
+        return docs.get(0);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String relative(Path file) {
+        return ROOT.getParent().relativize(file.toAbsolutePath().normalize()).toString();
+    }
+
+    /**
+     * The objects `kubectl apply -k manifests/` installs: built with kubectl where it exists, otherwise
+     * read from the plain files listed in base/kustomization.yaml (everything but the common labels,
+     * which only the build adds). Parse problems fail the caller.
+     */
+    static List<HasMetadata> install() {
+        return Kubectl.available() ? built(root()) : plainBase();
+    }
+
+    static List<HasMetadata> built(Path dir) {
+        StrictParser.Parsed parsed = StrictParser.parse(Kubectl.kustomize(dir), relative(dir) + " (built)");
+        assertEquals(List.of(), parsed.problems());
+        return parsed.objects();
+    }
+
+    static List<HasMetadata> plainBase() {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (JsonNode resource : kustomization(BASE).path("resources")) {
+            Path file = BASE.resolve(resource.asText());
+            StrictParser.Parsed parsed = StrictParser.parse(read(file), relative(file));
+            assertEquals(List.of(), parsed.problems());
+            objects.addAll(parsed.objects());
+        }
+        return objects;
+    }
+
+    static List<HasMetadata> plainFile(Path file) {
+        StrictParser.Parsed parsed = StrictParser.parse(read(file), relative(file));
+        assertEquals(List.of(), parsed.problems());
+        return parsed.objects();
+    }
+
+    static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type, String name) {
+        List<T> found = objects.stream().filter(type::isInstance).map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName())).toList();
+        assertEquals(1, found.size(), "expected exactly one " + type.getSimpleName() + " " + name);
+        return found.get(0);
+    }
+
+    static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    static <T extends HasMetadata> Optional<T> find(List<HasMetadata> objects, Class<T> type, String name) {
+        return objects.stream().filter(type::isInstance).map(type::cast)
+                .filter(o -> name.equals(o.getMetadata().getName())).findFirst();
+    }
+}
