@@ -105,6 +105,27 @@ final class NetLab implements AutoCloseable {
         return p;
     }
 
+    /** A {@link Spawner} inside the namespace: the root of a tree to which a test adds clients. */
+    Spawner spawner() {
+        return Spawner.start("nsenter", "--net=" + netns(), "--");
+    }
+
+    /** Starts {@code client.py} as a child of {@code root} and returns its pid once every connection is open. */
+    long client(Spawner root, String marker, String... targets) {
+        Path ready = dir.resolve("client-" + marker);
+        List<String> cmd = new ArrayList<>(List.of(Tools.PYTHON, Tools.script("client.py"), ready.toString()));
+        cmd.addAll(List.of(targets));
+        cmd.add("--");
+        cmd.add(marker);
+        long pid = root.spawn(cmd.toArray(String[]::new));
+        Tools.await(Duration.ofSeconds(10), "client " + marker + " connected to " + List.of(targets),
+                () -> Files.exists(ready) || Tools.exe(pid) == null);
+        if (!Files.exists(ready)) {
+            throw new AssertionError("client " + marker + " failed to connect to " + List.of(targets));
+        }
+        return pid;
+    }
+
     Path dir() {
         return dir;
     }
