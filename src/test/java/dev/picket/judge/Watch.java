@@ -32,11 +32,13 @@ final class Watch implements AutoCloseable {
     private Snapshot last;
     private Verdict lastVerdict;
     private int scans;
+    private final SteppingClock stepping;
 
     Watch(ScannerSettings settings, Clock clock, Profile profile, JudgeContext context) {
         this.scanner = new ProcScanner(settings, clock);
         this.judge = new Judge(context);
         this.profile = profile;
+        this.stepping = clock instanceof SteppingClock c ? c : null;
     }
 
     static Watch tree(long rootPid, Profile profile) {
@@ -47,12 +49,25 @@ final class Watch implements AutoCloseable {
         return new Watch(ScannerSettings.rootPid(Path.of("/proc"), (int) rootPid), Clock.systemUTC(), profile, context);
     }
 
+    /**
+     * A watch whose scans are {@code perScan} apart in the judge's time, whatever the wall-clock pace: the
+     * test scans every {@link #STEP} but the judge sees the sidecar's pace, so minute-long windows are
+     * replayed in seconds. Only the time is compressed; processes and the fork counts are real.
+     */
+    static Watch stepping(long rootPid, Profile profile, Duration perScan) {
+        return new Watch(ScannerSettings.rootPid(Path.of("/proc"), (int) rootPid), new SteppingClock(perScan), profile,
+                JudgeContext.NONE);
+    }
+
     void profile(Profile p) {
         this.profile = p;
     }
 
     /** One scan, judged; its fresh findings are added to {@link #findings()}. */
     Verdict scan() {
+        if (stepping != null) {
+            stepping.step();
+        }
         last = scanner.scan();
         lastVerdict = judge.judge(last, profile);
         findings.addAll(lastVerdict.fresh());
@@ -165,5 +180,35 @@ final class Watch implements AutoCloseable {
     @Override
     public void close() {
         scanner.close();
+    }
+
+    /** Starts at the real time and moves only when the watch scans. */
+    static final class SteppingClock extends Clock {
+
+        private final Duration perScan;
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        SteppingClock(Duration perScan) {
+            this.perScan = perScan;
+        }
+
+        void step() {
+            now = now.plus(perScan);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 }
