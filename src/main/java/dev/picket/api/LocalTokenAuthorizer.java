@@ -27,6 +27,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 @DefaultBean
+@io.quarkus.runtime.Startup
 public class LocalTokenAuthorizer implements ControlAuthorizer {
 
     private final byte[] digest;

@@ -38,6 +38,8 @@ public class QuarantineState {
     ObjectMapper json;
     @Inject
     Event<QuarantineChange> changes;
+    @Inject
+    QuarantinePublisher publisher;
 
     private volatile QuarantineRecord current;
 
@@ -71,9 +73,10 @@ public class QuarantineState {
     }
 
     /**
-     * Persists the quarantine (step 1), then marks it in memory (readiness reads that: step 2). An
-     * already quarantined pod keeps its first record. Returns false when the record could not be written;
-     * the pod is quarantined in memory anyway, since failing open would be worse.
+     * Persists the quarantine (step 1: the state file, then the cluster record through the publisher),
+     * then marks it in memory (readiness reads that: step 2). An already quarantined pod keeps its first
+     * record. Returns false when the record could not be written; the pod is quarantined in memory anyway,
+     * since failing open would be worse.
      */
     public synchronized boolean quarantine(QuarantineRecord record) {
         if (current != null) {
@@ -87,6 +90,7 @@ public class QuarantineState {
             Log.errorf("could not persist the quarantine to %s: %s; quarantined until Picket restarts", file(),
                     e.getMessage());
         }
+        Log.infof("quarantine record: %s", publisher.publish(record));
         current = record;
         Log.warnf("pod quarantined: %s", record.reason());
         changes.fire(new QuarantineChange(record, true));

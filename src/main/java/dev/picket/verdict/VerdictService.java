@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The pipeline after each scan: judge the snapshot against the active profile, learn in learn mode,
  * turn fresh findings into violations (shadow actions in monitor and learn mode, real ones through the
  * responder in enforce mode), then keep, count and log them. It runs on the scan thread, so a violation
- * is acted on before the next scan starts.
+ * is acted on before the next scan starts. Each violation is also fired as a CDI event, for Kubernetes
+ * Events and status counts; observers must not block.
  */
 @ApplicationScoped
 public class VerdictService {
@@ -58,6 +59,8 @@ public class VerdictService {
     ObjectMapper json;
     @Inject
     PicketConfig config;
+    @Inject
+    jakarta.enterprise.event.Event<Violation> published;
 
     private final AtomicLong sequence = new AtomicLong();
     private final java.util.Map<ViolationKind, AtomicLong> byKind = new java.util.EnumMap<>(ViolationKind.class);
@@ -115,6 +118,7 @@ public class VerdictService {
             v = responder.act(v, intended, snapshot);
         }
         store.add(v);
+        published.fire(v);
         byKind.computeIfAbsent(v.kind(), k -> new AtomicLong()).incrementAndGet();
         registry.counter("picket.violations", Tags.of("kind", v.kind().wire(), "rule", v.rule(), "action",
                 v.action().name().toLowerCase(Locale.ROOT))).increment();
