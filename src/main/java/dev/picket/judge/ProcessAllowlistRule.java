@@ -9,8 +9,10 @@ import dev.picket.profile.ViolationKind;
 import java.util.List;
 
 /**
- * PROCESS violations: an executable the profile does not allow (checked once per program image, so an
- * exec into something else is judged again), and a process running as root when the profile forbids it.
+ * PROCESS violations: an executable the profile does not allow (one violation per process and executable,
+ * so an exec into something else is judged again), and a process running as root when the profile forbids
+ * it. The key names the executable, not the exec count: a scan that lands in the middle of an exec sees
+ * the new executable before the exec signature settles, and the next scan counts that exec again.
  * A process whose executable Picket may not read is not judged here; the snapshot's visibility says so.
  */
 final class ProcessAllowlistRule implements Rule {
@@ -27,7 +29,7 @@ final class ProcessAllowlistRule implements Rule {
             String identity = Finding.identityOf(p);
             if (!profile.processAllowed(p.exe().path(), p.parentExe())) {
                 out.add(new Finding(ViolationKind.PROCESS, NOT_ALLOWED, Severity.HIGH, null,
-                        "process|" + identity + "|" + p.execCount(), identity, p, null,
+                        "process|" + identity + "|" + p.exe().path(), identity, p, null,
                         Describe.process(p) + " started by " + Describe.parent(p) + " is not in the profile's allowed executables"));
             }
             if (p.uid().effective() == 0 && !profile.rootAllowed()) {

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Threats visible in what a process runs: a binary from a writable scratch directory, a fileless or
  * deleted binary, a dynamic-linker injection in its environment, a mining pool URL in its arguments.
- * Each is judged once per program image.
+ * Each is one violation per process and executable: keyed by the executable rather than the exec count,
+ * which a scan landing in the middle of an exec would count twice.
  */
 final class ProgramImageThreats implements Rule {
 
@@ -27,7 +28,7 @@ final class ProgramImageThreats implements Rule {
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
         for (ProcessSample p : snapshot.processes()) {
-            String image = Finding.identityOf(p) + "|" + p.execCount();
+            String image = Finding.identityOf(p) + "|" + (p.exe() != null ? p.exe().raw() : p.comm());
             if (p.exe() != null) {
                 String path = p.exe().path();
                 if (p.exe().memfd() || p.exe().deleted()) {

@@ -10,7 +10,10 @@ import dev.picket.profile.ThreatRule;
 import java.util.List;
 import java.util.Set;
 
-/** A shell or interpreter whose stdin, stdout or stderr is a network socket: someone is typing into it remotely. */
+/**
+ * A shell or interpreter whose stdin, stdout or stderr is a network socket: someone is typing into it
+ * remotely. One violation per process and executable (an interpreter that execs another is judged again).
+ */
 final class ReverseShellRule implements Rule {
 
     /** Programs that execute what they read; matched on the executable's file name. */
@@ -29,7 +32,7 @@ final class ReverseShellRule implements Rule {
                     continue;
                 }
                 String peer = s.socket().remote() != null ? s.socket().remote() + "/" + s.socket().transport().lower() : null;
-                out.add(Threats.of(ThreatRule.REVERSE_SHELL, Finding.identityOf(p) + "|" + p.execCount(), p, peer,
+                out.add(Threats.of(ThreatRule.REVERSE_SHELL, Finding.identityOf(p) + "|" + (p.exe() != null ? p.exe().path() : p.comm()), p, peer,
                         Describe.process(p) + " has its fd " + s.fd() + " on a network socket"
                                 + (peer != null ? " to " + peer : "")));
                 break;
