@@ -10,14 +10,20 @@ import signal
 import subprocess
 import sys
 
-signal.signal(signal.SIGCHLD, lambda *_: reap())
 children = []
 
 
-def reap():
+def reap(*_):
+    # may run again inside itself when children exit close together
     for p in list(children):
-        if p.poll() is not None:
-            children.remove(p)
+        try:
+            if p.poll() is not None and p in children:
+                children.remove(p)
+        except (ValueError, ChildProcessError):
+            pass
+
+
+signal.signal(signal.SIGCHLD, reap)
 
 
 for line in sys.stdin:

@@ -17,6 +17,10 @@ import java.util.Map;
  * A Python process that starts children when the test asks ({@code spawner.py}): the root of a watched
  * tree to which a test adds processes at the moment it chooses, e.g. a second process with the same
  * behaviour as the first. Closing it kills it and all its descendants.
+ *
+ * <p>The tree is hermetic where the host would leak into the findings: it runs in a mount namespace of
+ * its own with an empty tmpfs on /run (a CI host's /var/run/docker.sock would otherwise be a
+ * runtime-socket finding in every test), and without the dynamic-linker variables a host may set.
  */
 final class Spawner implements AutoCloseable {
 
@@ -34,9 +38,13 @@ final class Spawner implements AutoCloseable {
 
     static Spawner start(String... prefix) {
         List<String> cmd = new java.util.ArrayList<>(List.of(prefix));
-        cmd.addAll(List.of(Tools.PYTHON, Tools.script("spawner.py")));
+        cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                "mount -t tmpfs picket-run /run && { [ -L /var/run ] || mount -t tmpfs picket-run /var/run; }"
+                        + " && exec '" + Tools.PYTHON + "' '" + Tools.script("spawner.py") + "'"));
         try {
-            Spawner s = new Spawner(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().keySet().removeAll(List.of("LD_PRELOAD", "LD_AUDIT", "GLIBC_TUNABLES"));
+            Spawner s = new Spawner(pb.start());
             Tools.awaitExe(s.pid(), Tools.python());
             return s;
         } catch (IOException e) {
