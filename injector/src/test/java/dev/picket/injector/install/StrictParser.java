@@ -44,7 +44,8 @@ final class StrictParser {
             "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
             "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
             "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy",
-            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding");
+            "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
+            "apiextensions.k8s.io/v1/CustomResourceDefinition");
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
