@@ -61,7 +61,7 @@ final class NetLab implements AutoCloseable {
         Children children = new Children();
         Process holder = children.start("unshare", "--net", "/bin/sh", "-c", setup + " && exec sleep 86400.5");
         NetLab lab = new NetLab(children, holder, dir);
-        Tools.awaitExe(holder.pid(), Tools.real("sleep"));
+        Tools.awaitExec(holder.pid(), Tools.real("sleep"), List.of("sleep", "86400.5"));
         List<String> server = new ArrayList<>(List.of(Tools.PYTHON, Tools.script("servers.py"), dir.resolve("servers-ready").toString()));
         for (int p : tcpPorts) {
             server.add("tcp:" + p);

@@ -113,7 +113,7 @@ class ProcessAllowlistLocalTest {
         try (Spawner root = Spawner.start()) {
             long dropped = root.spawnNoWait(null, "setpriv", "--reuid=4321", "--regid=4321", "--clear-groups",
                     "sleep", "506");
-            Tools.awaitExe(dropped, sleep);
+            Tools.awaitExec(dropped, sleep, java.util.List.of("sleep", "506"));
             long asRoot = root.spawn("sleep", "507");
             try (Watch w = Watch.tree(root.pid(), profile)) {
                 w.until(Duration.ofSeconds(5), "two root violations",

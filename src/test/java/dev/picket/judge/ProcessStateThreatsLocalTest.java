@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -85,8 +86,9 @@ class ProcessStateThreatsLocalTest {
             long mnt = root.spawnNoWait(null, "unshare", "--mount", "sleep", "531");
             long user = root.spawnNoWait(null, "unshare", "--user", "sleep", "532");
             long uts = root.spawnNoWait(null, "unshare", "--uts", "sleep", "533");
-            for (long pid : new long[] {net, mnt, user, uts}) {
-                Tools.awaitExe(pid, sleep);
+            long[] pids = {net, mnt, user, uts};
+            for (int i = 0; i < pids.length; i++) {
+                Tools.awaitExec(pids[i], sleep, List.of("sleep", Integer.toString(530 + i)));
             }
             w.until(Duration.ofSeconds(5), "three violations", x -> x.findings().size() == 3);
             w.scanFor(Duration.ofSeconds(1));
@@ -177,9 +179,10 @@ class ProcessStateThreatsLocalTest {
         Path suid = setuidCopyOfSleep();
         Path go = dir.resolve("exec-now");
         try (Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
+            String code = after(go, "os.execv('" + suid + "', ['suid-sleep', '541'])");
             long pid = root.spawnNoWait(null, "setpriv", "--reuid=4321", "--regid=4321", "--clear-groups",
-                    Tools.PYTHON, "-c", after(go, "os.execv('" + suid + "', ['suid-sleep', '541'])"));
-            Tools.awaitExe(pid, Tools.python());
+                    Tools.PYTHON, "-c", code);
+            Tools.awaitExec(pid, Tools.python(), List.of(Tools.PYTHON, "-c", code));
             w.until(Duration.ofSeconds(5), "the process seen as 4321",
                     x -> x.last().process((int) pid) != null && x.last().process((int) pid).uid().effective() == 4321);
             touch(go);

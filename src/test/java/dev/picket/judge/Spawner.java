@@ -19,8 +19,10 @@ import java.util.Map;
  * behaviour as the first. Closing it kills it and all its descendants.
  *
  * <p>The tree is hermetic where the host would leak into the findings: it runs in a mount namespace of
- * its own with an empty tmpfs on /run (a CI host's /var/run/docker.sock would otherwise be a
- * runtime-socket finding in every test), and without the dynamic-linker variables a host may set.
+ * its own with empty tmpfs on /run and /var (a CI host's /var/run/docker.sock would otherwise be a
+ * runtime-socket finding in every test), and without the dynamic-linker variables a host may set. /var
+ * goes too because the scanner resolves the absolute link /var/run -> /run against its own root, not
+ * the watched process's, so an empty /run alone would still show the host's socket.
  */
 final class Spawner implements AutoCloseable {
 
@@ -39,13 +41,13 @@ final class Spawner implements AutoCloseable {
     static Spawner start(String... prefix) {
         List<String> cmd = new java.util.ArrayList<>(List.of(prefix));
         cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                "mount -t tmpfs picket-run /run && { [ -L /var/run ] || mount -t tmpfs picket-run /var/run; }"
+                "mount -t tmpfs picket-run /run && mount -t tmpfs picket-var /var"
                         + " && exec '" + Tools.PYTHON + "' '" + Tools.script("spawner.py") + "'"));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().keySet().removeAll(List.of("LD_PRELOAD", "LD_AUDIT", "GLIBC_TUNABLES"));
             Spawner s = new Spawner(pb.start());
-            Tools.awaitExe(s.pid(), Tools.python());
+            Tools.awaitExec(s.pid(), Tools.python(), List.of(Tools.PYTHON, Tools.script("spawner.py")));
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,7 +58,7 @@ final class Spawner implements AutoCloseable {
         return process.pid();
     }
 
-    /** Starts {@code argv} as a child and returns its pid once it runs {@code argv[0]}'s executable. */
+    /** Starts {@code argv} as a child and returns its pid once its exec of {@code argv[0]} is complete. */
     long spawn(String... argv) {
         return spawnWithEnv(null, argv);
     }
@@ -64,7 +66,7 @@ final class Spawner implements AutoCloseable {
     /** As {@link #spawn}, with exactly this environment (null: the spawner's). */
     long spawnWithEnv(Map<String, String> env, String... argv) {
         long pid = spawnNoWait(env, argv);
-        Tools.awaitExe(pid, Tools.real(argv[0]));
+        Tools.awaitExec(pid, Tools.real(argv[0]), List.of(argv));
         return pid;
     }
 

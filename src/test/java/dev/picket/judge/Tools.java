@@ -106,6 +106,34 @@ final class Tools {
         await(Duration.ofSeconds(10), "pid " + pid + " runs " + exe, () -> exe.equals(exe(pid)));
     }
 
+    /** The argv of a process from /proc/PID/cmdline; empty while unreadable or in the middle of an exec. */
+    static java.util.List<String> argv(long pid) {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            java.util.List<String> out = new java.util.ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == 0) {
+                    out.add(new String(b, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+    }
+
+    /**
+     * Waits until the process runs {@code exe} with {@code argv}: its exec is complete. A scan that lands
+     * in the middle of an exec sees the new executable with an empty argv; tests that assert the argv of a
+     * violation wait for the exec before their first scan.
+     */
+    static void awaitExec(long pid, String exe, java.util.List<String> argv) {
+        await(Duration.ofSeconds(10), "pid " + pid + " runs " + exe + " " + argv,
+                () -> exe.equals(exe(pid)) && argv.equals(argv(pid)));
+    }
+
     /** Children of a process as the kernel lists them (the first thread's). */
     static long[] children(long pid) {
         try {
