@@ -89,22 +89,6 @@ final class NetLab implements AutoCloseable {
         return children.start(new ProcessBuilder(enter(command)).redirectOutput(log.toFile()));
     }
 
-    /** Starts {@code client.py} with {@code targets} and returns once every connection is open. */
-    Process client(String marker, String... targets) {
-        Path ready = dir.resolve("client-" + marker);
-        List<String> cmd = new ArrayList<>(List.of(Tools.PYTHON, Tools.script("client.py"), ready.toString()));
-        cmd.addAll(List.of(targets));
-        cmd.add("--");
-        cmd.add(marker);
-        Process p = start(cmd.toArray(String[]::new));
-        Tools.await(Duration.ofSeconds(10), "client " + marker + " connected to " + List.of(targets),
-                () -> Files.exists(ready) || !p.isAlive());
-        if (!p.isAlive()) {
-            throw new AssertionError("client " + marker + " failed to connect to " + List.of(targets));
-        }
-        return p;
-    }
-
     /** A {@link Spawner} inside the namespace: the root of a tree to which a test adds clients. */
     Spawner spawner() {
         return Spawner.start("nsenter", "--net=" + netns(), "--");

@@ -82,23 +82,23 @@ class NetworkAllowlistLocalTest {
 
     @Test
     void aConnectedUdpSocketIsEgressWithItsProtocol() {
-        Process client = lab.client("egress-udp", "udp:10.1.2.3:5000");
-        try (Watch w = Watch.tree(client.pid(), profile("egress: []"))) {
+        try (Spawner root = lab.spawner(); Watch w = Watch.tree(root.pid(), profile("egress: []"))) {
+            long client = lab.client(root, "egress-udp", "udp:10.1.2.3:5000");
             Finding f = w.await(NetworkAllowlistRule.EGRESS);
             w.scanFor(Duration.ofMillis(800));
             assertThat(w.findings()).containsExactly(f);
             assertThat(f.remote()).isEqualTo("10.1.2.3:5000/udp");
-            assertThat(f.subject().pid()).isEqualTo((int) client.pid());
-            assertThat(f.detail()).isEqualTo(python + " (pid " + client.pid()
+            assertThat(f.subject().pid()).isEqualTo((int) client);
+            assertThat(f.detail()).isEqualTo(python + " (pid " + client
                     + ") connects to 10.1.2.3:5000/udp (CONNECTED), which no egress entry allows");
         }
     }
 
     @Test
     void loopbackIsNeverEgress() {
-        Process client = lab.client("loopback", "tcp:127.0.0.1:8443", "tcp:[::1]:8443", "udp:127.0.0.1:5000",
-                "udp:[::1]:5000");
-        try (Watch w = Watch.tree(client.pid(), profile("egress: []"))) {
+        try (Spawner root = lab.spawner(); Watch w = Watch.tree(root.pid(), profile("egress: []"))) {
+            long client = lab.client(root, "loopback", "tcp:127.0.0.1:8443", "tcp:[::1]:8443", "udp:127.0.0.1:5000",
+                    "udp:[::1]:5000");
             w.until(Duration.ofSeconds(5), "four loopback connections", x -> x.last().outbound().size() == 4);
             w.scanFor(Duration.ofSeconds(1));
             assertThat(w.findings()).isEmpty();
@@ -113,9 +113,9 @@ class NetworkAllowlistLocalTest {
                     ports: [8443]
                     protocol: tcp
                 """);
-        Process client = lab.client("entry", "tcp:10.1.2.3:8443", "udp:10.1.2.3:8443", "tcp:10.1.2.3:80",
-                "tcp:10.96.0.1:443");
-        try (Watch w = Watch.tree(client.pid(), profile)) {
+        try (Spawner root = lab.spawner(); Watch w = Watch.tree(root.pid(), profile)) {
+            long client = lab.client(root, "entry", "tcp:10.1.2.3:8443", "udp:10.1.2.3:8443", "tcp:10.1.2.3:80",
+                    "tcp:10.96.0.1:443");
             w.until(Duration.ofSeconds(5), "three violations", x -> x.of(ViolationKind.EGRESS).size() == 3);
             w.scanFor(Duration.ofMillis(800));
             assertThat(w.findings()).extracting(Finding::remote).containsExactlyInAnyOrder(
@@ -127,8 +127,8 @@ class NetworkAllowlistLocalTest {
     void port53IsEgressUnlessTheRemoteIsAConfiguredResolver() throws Exception {
         JudgeContext context = new JudgeContext(List.of(InetAddress.getByName(NetLab.RESOLVER)), Optional.empty(), 0,
                 32768, 60999);
-        Process client = lab.client("dns-elsewhere", "dns:10.1.2.3:53", "dns:10.1.2.53:53");
-        try (Watch w = Watch.tree(client.pid(), profile("egress: []"), context)) {
+        try (Spawner root = lab.spawner(); Watch w = Watch.tree(root.pid(), profile("egress: []"), context)) {
+            long client = lab.client(root, "dns-elsewhere", "dns:10.1.2.3:53", "dns:10.1.2.53:53");
             Finding f = w.await(NetworkAllowlistRule.EGRESS);
             w.scanFor(Duration.ofMillis(800));
             assertThat(w.findings()).containsExactly(f);
