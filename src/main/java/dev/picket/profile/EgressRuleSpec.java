@@ -1,5 +1,10 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -15,11 +20,16 @@ import java.util.Objects;
 @JsonPropertyOrder({"cidr", "ports", "protocol"})
 public class EgressRuleSpec {
 
-    @JsonPropertyDescription("Required. IPv4 or IPv6 CIDR (10.0.0.0/8, 2001:db8::/32) or a single address.")
+    @JsonPropertyDescription("Required. IPv4 or IPv6 CIDR (10.0.0.0/8, 2001:db8::/32) or a single address; host bits under"
+            + " the prefix, leading zeros and zones are refused by the sidecar.")
+    @Required
+    @Size(min = 1, max = 64)
+    @Pattern("^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$")
     private String cidr;
 
     @JsonPropertyDescription("Remote ports 1-65535. Absent or empty: any port.")
-    private List<Integer> ports;
+    @Size(max = ProfileLimits.MAX_PORTS_PER_RULE)
+    private List<@Min(1) @Max(65535) Integer> ports;
 
     @JsonProperty(defaultValue = "any")
     @JsonPropertyDescription("tcp | udp | any. Absent: any.")

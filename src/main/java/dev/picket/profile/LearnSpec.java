@@ -1,5 +1,7 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -14,7 +16,9 @@ import java.util.Objects;
 @JsonPropertyOrder({"duration", "then"})
 public class LearnSpec {
 
-    @JsonPropertyDescription("Go-style duration (10m, 1h30m). Absent: learn until the mode is changed.")
+    @JsonPropertyDescription("Go-style duration (10m, 1h30m), 1s to 2160h. Absent: learn until the mode is changed.")
+    @Size(max = 64)
+    @Pattern(WorkloadProfileSchema.DURATION)
     private String duration;
 
     @JsonProperty(defaultValue = "monitor")

@@ -1,5 +1,8 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -15,6 +18,9 @@ import java.util.Objects;
 public class ListenRuleSpec {
 
     @JsonPropertyDescription("Required. Local port 1-65535.")
+    @Required
+    @Min(1)
+    @Max(65535)
     private Integer port;
 
     @JsonProperty(defaultValue = "any")

@@ -1,5 +1,6 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -15,9 +16,11 @@ import java.util.Objects;
 public class NetworkSpec {
 
     @JsonPropertyDescription("An outbound connection is allowed when any entry matches. No entries: none is.")
+    @Size(max = ProfileLimits.MAX_EGRESS_RULES)
     private List<EgressRuleSpec> egress;
 
     @JsonPropertyDescription("A listening socket is allowed when any entry matches. No entries: none is.")
+    @Size(max = ProfileLimits.MAX_LISTEN_RULES)
     private List<ListenRuleSpec> listen;
 
     public NetworkSpec() {

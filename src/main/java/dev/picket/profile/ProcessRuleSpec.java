@@ -1,5 +1,8 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -14,9 +17,14 @@ import java.util.Objects;
 public class ProcessRuleSpec {
 
     @JsonPropertyDescription("Required. Glob on the resolved executable path: * stays within one path segment, ** crosses /.")
+    @Required
+    @Size(min = 1, max = ProfileLimits.MAX_GLOB_LENGTH)
+    @Pattern(WorkloadProfileSchema.GLOB_START)
     private String exe;
 
     @JsonPropertyDescription("Optional glob: the entry matches only when the parent's executable matches it too.")
+    @Size(min = 1, max = ProfileLimits.MAX_GLOB_LENGTH)
+    @Pattern(WorkloadProfileSchema.GLOB_START)
     private String parent;
 
     public ProcessRuleSpec() {

@@ -1,5 +1,6 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -16,6 +17,7 @@ import java.util.Objects;
 public class ProcessesSpec {
 
     @JsonPropertyDescription("An exec is allowed when any entry matches. No entries: no exec is allowed.")
+    @Size(max = ProfileLimits.MAX_PROCESS_RULES)
     private List<ProcessRuleSpec> allow;
 
     @JsonProperty(defaultValue = "false")

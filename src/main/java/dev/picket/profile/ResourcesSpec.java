@@ -1,5 +1,9 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -15,26 +19,38 @@ import java.util.Objects;
 @JsonPropertyOrder({"cpuCores", "memory", "processes", "threads", "openFiles", "forksPerMinute", "sustain"})
 public class ResourcesSpec {
 
-    @JsonPropertyDescription("CPU ceiling in cores (0.5 = half a core).")
+    @JsonPropertyDescription("CPU ceiling in cores (0.5 = half a core), more than 0 and at most 1024.")
+    @Min(value = 0, inclusive = false)
+    @Max(ProfileLimits.MAX_CPU_CORES)
     private Double cpuCores;
 
-    @JsonPropertyDescription("Resident memory ceiling, Kubernetes quantity (256Mi, 1Gi).")
+    @JsonPropertyDescription("Resident memory ceiling, Kubernetes quantity (256Mi, 1Gi): a whole number of bytes, at least 1.")
     private Quantity memory;
 
     @JsonPropertyDescription("Ceiling on the number of processes.")
+    @Min(1)
+    @Max(ProfileLimits.MAX_TASKS)
     private Integer processes;
 
     @JsonPropertyDescription("Ceiling on the number of threads.")
+    @Min(1)
+    @Max(ProfileLimits.MAX_TASKS)
     private Integer threads;
 
     @JsonPropertyDescription("Ceiling on the number of open file descriptors.")
+    @Min(1)
+    @Max(ProfileLimits.MAX_OPEN_FILES)
     private Integer openFiles;
 
     @JsonPropertyDescription("Ceiling on process creations per minute.")
+    @Min(1)
+    @Max(ProfileLimits.MAX_FORKS_PER_MINUTE)
     private Integer forksPerMinute;
 
     @JsonProperty(defaultValue = "5s")
-    @JsonPropertyDescription("How long a ceiling must be exceeded before it counts (Go-style duration). Absent: 5s.")
+    @JsonPropertyDescription("How long a ceiling must be exceeded before it counts (Go-style duration), 0s to 1h. Absent: 5s.")
+    @Size(max = 64)
+    @Pattern(WorkloadProfileSchema.DURATION)
     private String sustain;
 
     public Double getCpuCores() {

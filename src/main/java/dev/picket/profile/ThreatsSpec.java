@@ -1,5 +1,7 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Pattern;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,7 +15,8 @@ import java.util.Objects;
 public class ThreatsSpec {
 
     @JsonPropertyDescription("Ids of built-in threat rules to turn off, e.g. kube-api-contact. Absent or empty: all on.")
-    private List<String> disable;
+    @Size(max = ProfileLimits.MAX_DISABLED_THREATS)
+    private List<@Pattern(WorkloadProfileSchema.THREAT_ID) String> disable;
 
     public ThreatsSpec() {
     }

@@ -1,5 +1,8 @@
 package dev.picket.profile;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaSwap;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -20,6 +23,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Kind(WorkloadProfile.KIND)
 @Plural("workloadprofiles")
 @ShortNames("wp")
+@JsonClassDescription("What a workload may do (processes, network, resources, threat rules) and what Picket does about"
+        + " violations; see docs/profiles.md. Status is written by the Picket sidecars of the pods that use it.")
+@AdditionalPrinterColumn(name = "Mode", jsonPath = ".spec.mode", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Pods", jsonPath = ".status.podCount", type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Violations", jsonPath = ".status.violationsTotal",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(name = "Accepted", jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status",
+        type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@SchemaSwap(originalType = WorkloadProfileSpec.class, fieldName = "selector",
+        targetType = WorkloadProfileSchema.Selector.class)
 @RegisterForReflection
 public class WorkloadProfile extends CustomResource<WorkloadProfileSpec, WorkloadProfileStatus> implements Namespaced {
 

@@ -1,5 +1,6 @@
 package dev.picket.profile;
 
+import io.fabric8.generator.annotation.ValidationRule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -20,7 +21,8 @@ import java.util.Objects;
 @JsonPropertyOrder({"selector", "mode", "learn", "processes", "network", "resources", "threats", "actions"})
 public class WorkloadProfileSpec {
 
-    @JsonPropertyDescription("Pods (by label) this profile applies to when they carry no picket.dev/profile annotation.")
+    @JsonPropertyDescription("Pods (by label) this profile applies to when they carry no picket.dev/profile annotation."
+            + " {} selects every pod of the namespace; more than one match: the oldest profile, then by name.")
     private LabelSelector selector;
 
     @JsonProperty(defaultValue = "monitor")
@@ -28,6 +30,8 @@ public class WorkloadProfileSpec {
     private Mode mode;
 
     @JsonPropertyDescription("How long to learn before switching modes; only used in learn mode.")
+    @ValidationRule(value = "!has(self.then) || self.then != 'learn'", fieldPath = ".then", reason = "FieldValueInvalid",
+            message = "must be monitor or enforce: learning cannot switch to learning")
     private LearnSpec learn;
 
     @JsonPropertyDescription("Which executables may run. No entries: no exec is allowed.")

@@ -16,14 +16,21 @@ import java.util.Objects;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "pods", "violations", "quarantinedPods", "learned", "conditions"})
+@JsonPropertyOrder({"observedGeneration", "podCount", "pods", "violationsTotal", "violations", "quarantinedPods", "learned",
+        "conditions"})
 public class WorkloadProfileStatus {
 
     @JsonPropertyDescription("metadata.generation of the spec the sidecars last applied.")
     private Long observedGeneration;
 
+    @JsonPropertyDescription("How many pods' sidecars watch with this profile (the length of pods).")
+    private Integer podCount;
+
     @JsonPropertyDescription("Names of the pods whose sidecar watches with this profile.")
     private List<String> pods;
+
+    @JsonPropertyDescription("Violations reported under this profile by all its pods, every kind together.")
+    private Long violationsTotal;
 
     @JsonPropertyDescription("Violation counts by kind (process, egress, listen, resource, threat).")
     private Map<String, Long> violations;
@@ -43,6 +50,22 @@ public class WorkloadProfileStatus {
 
     public void setObservedGeneration(Long observedGeneration) {
         this.observedGeneration = observedGeneration;
+    }
+
+    public Integer getPodCount() {
+        return podCount;
+    }
+
+    public void setPodCount(Integer podCount) {
+        this.podCount = podCount;
+    }
+
+    public Long getViolationsTotal() {
+        return violationsTotal;
+    }
+
+    public void setViolationsTotal(Long violationsTotal) {
+        this.violationsTotal = violationsTotal;
     }
 
     public List<String> getPods() {
@@ -88,20 +111,21 @@ public class WorkloadProfileStatus {
     @Override
     public boolean equals(Object o) {
         return o instanceof WorkloadProfileStatus s && Objects.equals(observedGeneration, s.observedGeneration)
-                && Objects.equals(pods, s.pods) && Objects.equals(violations, s.violations)
+                && Objects.equals(podCount, s.podCount) && Objects.equals(pods, s.pods)
+                && Objects.equals(violationsTotal, s.violationsTotal) && Objects.equals(violations, s.violations)
                 && Objects.equals(quarantinedPods, s.quarantinedPods) && Objects.equals(learned, s.learned)
                 && Objects.equals(conditions, s.conditions);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, pods, violations, quarantinedPods, learned, conditions);
+        return Objects.hash(observedGeneration, podCount, pods, violationsTotal, violations, quarantinedPods, learned, conditions);
     }
 
     @Override
     public String toString() {
-        return "WorkloadProfileStatus{observedGeneration=" + observedGeneration + ", pods=" + pods + ", violations="
-                + violations + ", quarantinedPods=" + quarantinedPods + ", learned=" + learned + ", conditions="
+        return "WorkloadProfileStatus{observedGeneration=" + observedGeneration + ", podCount=" + podCount + ", pods="
+                + pods + ", violationsTotal=" + violationsTotal + ", violations=" + violations + ", quarantinedPods=" + quarantinedPods + ", learned=" + learned + ", conditions="
                 + conditions + "}";
     }
 }
