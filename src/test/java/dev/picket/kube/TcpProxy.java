@@ -1,0 +1,110 @@
+package dev.picket.kube;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay in front of the mock API server, so tests can take "the API server" away and bring it back at
+ * the same address: {@link #down()} closes the listening socket and every open connection (clients then get
+ * "connection refused", as from a dead API server), {@link #up()} listens again on the same port.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        ServerSocket s = bind(0);
+        this.port = s.getLocalPort();
+        listen(s);
+    }
+
+    int port() {
+        return port;
+    }
+
+    synchronized void down() throws IOException {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+        }
+        for (Socket c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+
+    synchronized void up() throws IOException {
+        if (server == null) {
+            listen(bind(port));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        down();
+    }
+
+    private static ServerSocket bind(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return s;
+    }
+
+    private void listen(ServerSocket s) {
+        server = s;
+        Thread.ofVirtual().name("tcp-proxy-accept").start(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    open.add(client);
+                    open.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    // closed by down(), or the target refused: the client sees its connection end
+                }
+            }
+        });
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread.ofVirtual().name("tcp-proxy-pump").start(() -> {
+            byte[] buf = new byte[16384];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // either side closed
+            } finally {
+                close(from);
+                close(to);
+            }
+        });
+    }
+
+    private void close(Socket s) {
+        open.remove(s);
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}
