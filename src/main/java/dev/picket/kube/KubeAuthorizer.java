@@ -94,6 +94,12 @@ public class KubeAuthorizer implements ControlAuthorizer {
         }
     }
 
+    /** In a cluster every uncached answer is a request to the API server: keep it off the event loop. */
+    @Override
+    public boolean mayBlock() {
+        return runtime.enabled();
+    }
+
     @Override
     public Decision authorize(String bearerToken, Operation operation) {
         if (!runtime.enabled()) {

@@ -21,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * pod-label retries wait here and are delivered in order by one thread, so nothing on the scan thread or the
  * HTTP threads ever waits for the API server.
  * <ul>
- * <li><b>Bounded.</b> At most {@code capacity} deliveries wait. When full, a new delivery is dropped; a
- * critical one (the quarantine label) evicts the oldest non-critical one instead. Every drop is counted in
+ * <li><b>Bounded.</b> At most {@code capacity} deliveries wait. When full, a new delivery is dropped, so what
+ * was queued first is delivered first; a critical one (the quarantine label) is never dropped: it goes to the
+ * front of the queue and, when full, takes the place of the newest non-critical one. Every drop is counted in
  * {@code picket_kube_dropped_total{reason}} and logged (at most one line per reason every 10 s, with the count).</li>
  * <li><b>Coalescing.</b> A delivery with the key of one already waiting replaces it in its place: the status of a
  * profile or the series of an Event is written once with its latest value, however often it changed.</li>
@@ -156,7 +157,7 @@ final class KubeQueue {
                 return true;
             }
             if (entries.size() >= capacity) {
-                Entry victim = d.critical() ? oldestDroppable() : null;
+                Entry victim = d.critical() ? newestDroppable() : null;
                 if (victim == null) {
                     drop(DropReason.QUEUE_FULL, d.what(), 1);
                     return false;
@@ -165,7 +166,11 @@ final class KubeQueue {
                 drop(DropReason.QUEUE_FULL, victim.delivery.what(), 1);
             }
             Entry e = new Entry(d);
-            entries.addLast(e);
+            if (d.critical()) {
+                entries.addFirst(e); // the quarantine label goes before any Event
+            } else {
+                entries.addLast(e);
+            }
             if (key != null) {
                 byKey.put(key, e);
             }
@@ -315,8 +320,9 @@ final class KubeQueue {
         }
     }
 
-    private Entry oldestDroppable() {
-        for (Entry e : entries) {
+    private Entry newestDroppable() {
+        for (Iterator<Entry> it = entries.descendingIterator(); it.hasNext();) {
+            Entry e = it.next();
             if (!e.delivery.critical()) {
                 return e;
             }

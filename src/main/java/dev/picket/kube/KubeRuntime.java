@@ -2,6 +2,7 @@ package dev.picket.kube;
 
 import dev.picket.config.PicketConfig;
 import dev.picket.profile.ActiveProfile;
+import dev.picket.profile.ViolationKind;
 import dev.picket.profile.WorkloadProfileSpec;
 import dev.picket.respond.QuarantineRecord;
 import dev.picket.respond.QuarantineState;
@@ -27,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Kubernetes integration as a whole: decides at start whether it is on ({@link KubeSettings}), then runs
@@ -67,8 +71,15 @@ public class KubeRuntime {
     private volatile Instant startedAt;
     /** Set while a quarantine is restored from the label, so its Event says so. */
     private final ThreadLocal<Boolean> restoring = ThreadLocal.withInitial(() -> false);
+    /** Violations seen (CDI events), by kind: what the status counts. */
+    private final Map<ViolationKind, AtomicLong> violationCounts = new EnumMap<>(ViolationKind.class);
     /** Set while a release from the label is applied, so its Event says why. */
     private final ThreadLocal<String> releasing = new ThreadLocal<>();
+    /**
+     * True while a quarantine is being published: the pod watch may then see the label before the quarantine
+     * state says so, which is our own label arriving, not an operator's.
+     */
+    private volatile boolean publishing;
 
     /** Everything that lives while the integration runs; replaced as a whole by a restart. */
     private record Parts(KubernetesClient client, PodIdentity pod, KubeQueue queue, ScheduledExecutorService scheduler,
@@ -76,9 +87,18 @@ public class KubeRuntime {
             QuarantineLabel label) {
     }
 
+    private Map<ViolationKind, Long> violationCounts() {
+        Map<ViolationKind, Long> out = new EnumMap<>(ViolationKind.class);
+        violationCounts.forEach((k, n) -> out.put(k, n.get()));
+        return out;
+    }
+
     /** Decides early (other beans ask {@link #enabled()} at start); a bad setting stops Picket with the reason. */
     @PostConstruct
     void resolve() {
+        for (ViolationKind k : ViolationKind.values()) {
+            violationCounts.put(k, new AtomicLong());
+        }
         settings = KubeSettings.resolve(config.kube(), System.getenv());
     }
 
@@ -123,7 +143,7 @@ public class KubeRuntime {
         OwnPod[] own = new OwnPod[1];
         PodEvents events = new PodEvents(pod, queue, clock, k.eventSeriesWindow(), k.eventNoteLimit(),
                 () -> own[0] == null ? null : own[0].current().map(p -> p.getMetadata().getUid()).orElse(null));
-        StatusReporter status = new StatusReporter(pod, queue, clock, k.statusInterval(), verdicts::countsByKind,
+        StatusReporter status = new StatusReporter(pod, queue, clock, k.statusInterval(), this::violationCounts,
                 quarantine::isQuarantined, this::learned);
         own[0] = new OwnPod(client, pod, scheduler, this::podSeen, k.retryInitial(), k.retryMax());
         ProfileWatch watch = new ProfileWatch(client, pod, profiles, own[0], events, status);
@@ -244,6 +264,15 @@ public class KubeRuntime {
         if (p.ownPod().current().map(QuarantineLabel::labelled).orElse(false)) {
             return "pod " + p.pod() + " already carries " + QuarantineLabel.LABEL;
         }
+        publishing = true;
+        try {
+            return label(p, r);
+        } finally {
+            publishing = false;
+        }
+    }
+
+    private String label(Parts p, QuarantineRecord r) {
         Future<?> f = p.labeller().submit(() -> p.label().set(p.client(), r));
         Duration timeout = config.kube().labelTimeout();
         try {
@@ -303,7 +332,7 @@ public class KubeRuntime {
         String uid = pod.getMetadata().getUid();
         boolean labelled = QuarantineLabel.labelled(pod);
         boolean seen = p.label().seenBefore(uid);
-        QuarantineLabel.Action action = QuarantineLabel.decide(quarantine.isQuarantined(), labelled, seen);
+        QuarantineLabel.Action action = QuarantineLabel.decide(quarantine.isQuarantined() || publishing, labelled, seen);
         switch (action) {
             case QUARANTINE_FROM_LABEL -> {
                 String reason = QuarantineLabel.reason(pod).orElse("the pod carries " + QuarantineLabel.LABEL + "=true");
@@ -344,6 +373,7 @@ public class KubeRuntime {
     // ---- what the rest of Picket tells us (synchronous CDI events: only queue) ----
 
     void onViolation(@Observes Violation v) {
+        violationCounts.get(v.kind()).incrementAndGet();
         Parts p = parts;
         if (p != null) {
             p.events().violation(v);

@@ -126,7 +126,7 @@ class KubeQueueTest {
                     critical.incrementAndGet();
                 }
             })).isTrue();
-            assertThat(dropped("queue_full")).as("the oldest event made room for the label").isEqualTo(7);
+            assertThat(dropped("queue_full")).as("the newest event made room for the label").isEqualTo(7);
 
             proxy.up();
             assertThat(queue.awaitIdle(Duration.ofSeconds(10))).isTrue();
