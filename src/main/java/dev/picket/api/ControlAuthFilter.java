@@ -2,6 +2,8 @@ package dev.picket.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -27,8 +29,20 @@ public class ControlAuthFilter {
     @Inject
     MeterRegistry registry;
 
+    /**
+     * Pre-matching filters run on the event loop; an authorizer that asks the Kubernetes API server (whose client
+     * shares that event loop) must not block it, so its check runs on a worker thread.
+     */
     @ServerRequestFilter(preMatching = true)
-    public Optional<Response> authenticate(ContainerRequestContext request) {
+    public Uni<Response> filter(ContainerRequestContext request) {
+        if (!authorizer.mayBlock()) {
+            return Uni.createFrom().item(authenticate(request).orElse(null));
+        }
+        return Uni.createFrom().item(() -> authenticate(request).orElse(null))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    Optional<Response> authenticate(ContainerRequestContext request) {
         if (limiter.locked()) {
             return Optional.of(count(Response.fromResponse(ApiError.response(429, "too_many_failures",
                     "too many failed authentications; try again in " + limiter.secondsLeft() + " s"))

@@ -32,4 +32,9 @@ public interface ControlAuthorizer {
     }
 
     Decision authorize(String bearerToken, Operation operation);
+
+    /** True when {@link #authorize} may wait on the network (the Kubernetes API server): it then runs off the event loop. */
+    default boolean mayBlock() {
+        return false;
+    }
 }
