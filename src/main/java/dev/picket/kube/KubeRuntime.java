@@ -2,6 +2,7 @@ package dev.picket.kube;
 
 import dev.picket.config.PicketConfig;
 import dev.picket.profile.ActiveProfile;
+import dev.picket.profile.Mode;
 import dev.picket.profile.ViolationKind;
 import dev.picket.profile.WorkloadProfileSpec;
 import dev.picket.respond.QuarantineRecord;
@@ -247,8 +248,8 @@ public class KubeRuntime {
     /** What this replica learned, for the status; null when it has not learned anything. */
     private WorkloadProfileSpec learned() {
         var learner = verdicts.learner();
-        if (learner == null || learner.scans() == 0) {
-            return null; // the learner only runs in learn mode: no scans, nothing learned
+        if (learner == null || learner.scans() == 0 || profiles.current().mode() != Mode.LEARN) {
+            return null; // reported while learning, into the profile that is learning
         }
         return LearnedUnion.union(learner.spec(), null);
     }

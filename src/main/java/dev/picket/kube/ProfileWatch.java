@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.jboss.logging.Logger;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -163,9 +162,5 @@ final class ProfileWatch {
     /** What changed on the pod may change the selection (labels) or the name asked for (annotation). */
     void podChanged() {
         reconcile();
-    }
-
-    List<WorkloadProfile> known() {
-        return informer == null ? List.of() : informer.getStore().list();
     }
 }

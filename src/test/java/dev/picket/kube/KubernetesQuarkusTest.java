@@ -25,7 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,6 +184,13 @@ class KubernetesQuarkusTest {
             assertThat(status("named").getPods()).containsExactly(KubeStandIn.POD);
             assertThat(status("web").getPods()).as("the pod left its former profile").isEmpty();
         });
+        // "named" learns: what this replica learned from its real scans is written into the status
+        await().atMost(WAIT).untilAsserted(() -> {
+            var learned = status("named").getLearned();
+            assertThat(learned).isNotNull();
+            assertThat(learned.getMode()).isEqualTo(Mode.ENFORCE);
+            assertThat(learned.getProcesses().getAllow()).anySatisfy(r -> assertThat(r.getExe()).endsWith("/sleep"));
+        });
 
         kube.client().pods().inNamespace(NS).withName(KubeStandIn.POD).edit(p -> {
             p.getMetadata().getAnnotations().remove(ProfileWatch.ANNOTATION);
@@ -306,6 +312,34 @@ class KubernetesQuarkusTest {
 
     @Test
     @Order(11)
+    void anUnreachableApiServerAtStartDelaysStartUpOnlyBriefly() throws Exception {
+        runtime.stop(false);
+        kube.proxy().down();
+        try {
+            runtime.start();
+            assertThat(RestAssured.get(MANAGEMENT + "/q/health/started").statusCode())
+                    .as("waiting for the profile").isEqualTo(503);
+            await().atMost(Duration.ofSeconds(8)).until(() ->
+                    RestAssured.get(MANAGEMENT + "/q/health/started").statusCode() == 200);
+            assertThat(active.source()).as("the profile in force stays").isEqualTo("WorkloadProfile shop/web");
+            assertThat(ready()).isEqualTo(200);
+        } finally {
+            kube.proxy().up();
+        }
+        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+            p.getSpec().setMode(Mode.LEARN);
+            return p;
+        });
+        await().atMost(WAIT).until(() -> active.current().mode() == Mode.LEARN);
+        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+            p.getSpec().setMode(Mode.MONITOR);
+            return p;
+        });
+        await().atMost(WAIT).until(() -> active.current().mode() == Mode.MONITOR);
+    }
+
+    @Test
+    @Order(12)
     void controlCallsAreCheckedWithTokenReviewAndSubjectAccessReview() {
         call("operator-token", "GET", "/v1/status", null).then().statusCode(200);
         call("reader-token", "GET", "/v1/status", null).then().statusCode(200);
@@ -325,7 +359,7 @@ class KubernetesQuarkusTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void whenTheApiServerIsGoneCallsFailClosedAndEventsWaitAndAreDeliveredWhenItIsBack() throws Exception {
         assertThat(runtime.awaitDelivered(WAIT)).isTrue();
         kube.proxy().down();
@@ -385,9 +419,5 @@ class KubernetesQuarkusTest {
     private static double dropped() {
         return metrics().lines().filter(l -> l.startsWith("picket_kube_dropped_total{") && l.contains("queue_full"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    static Optional<String> noteOf(Event e) {
-        return Optional.ofNullable(e.getNote());
     }
 }

@@ -24,7 +24,19 @@ final class TcpProxy implements AutoCloseable {
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        ServerSocket s = bind(0);
+        ServerSocket s = null;
+        // below the kernel's ephemeral range (32768 and up by default), so while the relay is down no outgoing
+        // connection is given its port and up() can listen on it again
+        for (int attempt = 0; s == null; attempt++) {
+            int candidate = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+            try {
+                s = bind(candidate);
+            } catch (IOException e) {
+                if (attempt > 50) {
+                    throw e;
+                }
+            }
+        }
         this.port = s.getLocalPort();
         listen(s);
     }
@@ -46,8 +58,25 @@ final class TcpProxy implements AutoCloseable {
     }
 
     synchronized void up() throws IOException {
-        if (server == null) {
-            listen(bind(port));
+        if (server != null) {
+            return;
+        }
+        // the old listening socket is released once its accept thread has woken up from close(): wait for it
+        for (int attempt = 0; ; attempt++) {
+            try {
+                listen(bind(port));
+                return;
+            } catch (java.net.BindException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
