@@ -67,7 +67,7 @@ final class NetLab implements AutoCloseable {
             server.add("tcp:" + p);
         }
         server.add("dns:53");
-        lab.start(server.toArray(String[]::new));
+        lab.run(server.toArray(String[]::new));
         Tools.await(Duration.ofSeconds(10), "the lab's servers listen", () -> Files.exists(dir.resolve("servers-ready")));
         return lab;
     }
@@ -84,7 +84,7 @@ final class NetLab implements AutoCloseable {
     }
 
     /** Starts {@code command} inside the namespace, its output in the lab's directory; killed with the lab. */
-    Process start(String... command) {
+    Process run(String... command) {
         Path log = dir.resolve("process-" + (++started) + ".log");
         return children.start(new ProcessBuilder(enter(command)).redirectOutput(log.toFile()));
     }

@@ -12,15 +12,18 @@ import dev.picket.observe.Totals;
 import dev.picket.observe.Visibility;
 import dev.picket.observe.WatchScope;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Hand-made snapshots for the few cases a real process cannot reproduce on demand, such as a scan that
- * lands in the middle of an exec. Everything else in this package is tested with real processes.
+ * lands in the middle of an exec. Everything else in this package is tested with real processes. The
+ * records are built by component name, so a component the observer adds later is simply left empty.
  */
 final class Samples {
 
@@ -32,16 +35,66 @@ final class Samples {
     static ProcessSample process(int pid, String comm, String exe, long execCount, Set<EnvMarkers.Marker> env,
             String... argv) {
         Ids root = new Ids(0, 0, 0, 0);
-        Executable executable = exe == null ? null : new Executable(exe, exe, false, false);
-        return new ProcessSample(pid, 1, comm, 'S', Instant.EPOCH, 1000 + pid, root, root, executable, "/usr/bin/dash",
-                new Argv(List.of(argv), false), 0, 0, 1, 3, List.of(), HOST, env, 0, 0, 0, 0, 0, Instant.EPOCH, execCount,
-                Map.of());
+        Map<String, Object> v = new HashMap<>();
+        v.put("pid", pid);
+        v.put("ppid", 1);
+        v.put("comm", comm);
+        v.put("state", 'S');
+        v.put("started", Instant.EPOCH);
+        v.put("startTicks", 1000L + pid);
+        v.put("uid", root);
+        v.put("gid", root);
+        v.put("exe", exe == null ? null : new Executable(exe, exe, false, false));
+        v.put("parentExe", "/usr/bin/dash");
+        v.put("argv", new Argv(List.of(argv), false));
+        v.put("threads", 1);
+        v.put("openFds", 3);
+        v.put("stdioSockets", List.of());
+        v.put("namespaces", HOST);
+        v.put("envMarkers", env);
+        v.put("firstSeen", Instant.EPOCH);
+        v.put("execCount", execCount);
+        v.put("unavailable", Map.of());
+        return record(ProcessSample.class, v);
     }
 
     static Snapshot snapshot(long sequence, List<ProcessSample> processes) {
-        return new Snapshot(sequence, Instant.EPOCH.plusSeconds(sequence), Duration.ZERO,
-                new WatchScope(WatchScope.Kind.ROOT_PID, 1, null, null, null, "test"), processes, List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), new Totals(processes.size(), processes.size(), 3, 0, 0),
-                new ForkCount(0, 0, ForkCount.Source.OBSERVED), new Visibility(List.of(), Map.of(), List.of()), HOST);
+        Map<String, Object> v = new HashMap<>();
+        v.put("sequence", sequence);
+        v.put("time", Instant.EPOCH.plusSeconds(sequence));
+        v.put("scanDuration", Duration.ZERO);
+        v.put("scope", new WatchScope(WatchScope.Kind.ROOT_PID, 1, null, null, null, "test"));
+        v.put("processes", processes);
+        for (String list : List.of("listeners", "outbound", "inbound", "raw", "unix", "runtimeSockets")) {
+            v.put(list, List.of());
+        }
+        v.put("totals", new Totals(processes.size(), processes.size(), 3, 0, 0));
+        v.put("forks", new ForkCount(0, 0, ForkCount.Source.OBSERVED));
+        v.put("visibility", new Visibility(List.of(), Map.of(), List.of()));
+        v.put("picketNamespaces", HOST);
+        return record(Snapshot.class, v);
+    }
+
+    private static <T extends Record> T record(Class<T> type, Map<String, Object> values) {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            Object value = values.get(components[i].getName());
+            args[i] = value != null ? value : empty(types[i]);
+        }
+        try {
+            return type.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        }
+    }
+
+    /** The empty value of a component type; each branch boxed on its own (a ?: chain would widen them all). */
+    private static Object empty(Class<?> type) {
+        Map<Class<?>, Object> zeros = Map.of(boolean.class, false, char.class, '\0', byte.class, (byte) 0,
+                short.class, (short) 0, int.class, 0, long.class, 0L, float.class, 0f, double.class, 0.0);
+        return type.isPrimitive() ? zeros.get(type) : null;
     }
 }

@@ -5,6 +5,9 @@ import dev.picket.observe.ProcessSample;
 import dev.picket.observe.ScannerSettings;
 import dev.picket.observe.Snapshot;
 import dev.picket.profile.Profile;
+import dev.picket.profile.ProfileCompiler;
+import dev.picket.profile.ProfileRenderer;
+import dev.picket.profile.learn.Learner;
 import dev.picket.profile.ViolationKind;
 
 import java.nio.file.Path;
@@ -33,6 +36,8 @@ final class Watch implements AutoCloseable {
     private Verdict lastVerdict;
     private int scans;
     private final SteppingClock stepping;
+    private boolean learning;
+    private final java.util.Set<Integer> seenPids = new java.util.TreeSet<>();
 
     Watch(ScannerSettings settings, Clock clock, Profile profile, JudgeContext context) {
         this.scanner = new ProcScanner(settings, clock);
@@ -55,8 +60,12 @@ final class Watch implements AutoCloseable {
      * replayed in seconds. Only the time is compressed; processes and the fork counts are real.
      */
     static Watch stepping(long rootPid, Profile profile, Duration perScan) {
+        return stepping(rootPid, profile, perScan, JudgeContext.NONE);
+    }
+
+    static Watch stepping(long rootPid, Profile profile, Duration perScan, JudgeContext context) {
         return new Watch(ScannerSettings.rootPid(Path.of("/proc"), (int) rootPid), new SteppingClock(perScan), profile,
-                JudgeContext.NONE);
+                context);
     }
 
     void profile(Profile p) {
@@ -69,8 +78,13 @@ final class Watch implements AutoCloseable {
             stepping.step();
         }
         last = scanner.scan();
+        last.processes().forEach(p -> seenPids.add(p.pid()));
         lastVerdict = judge.judge(last, profile);
-        findings.addAll(lastVerdict.fresh());
+        for (Finding f : lastVerdict.fresh()) {
+            if (!learning || f.kind() == ViolationKind.THREAT) {
+                findings.add(f); // learning: only threats are violations, as in VerdictService
+            }
+        }
         scans++;
         return lastVerdict;
     }
@@ -98,6 +112,27 @@ final class Watch implements AutoCloseable {
 
     Finding await(String rule) {
         return await(rule, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Learns the tree for {@code d} as the sidecar does with no profile configured (the embedded default,
+     * learn mode; the learner fed with every scan and its verdict, as VerdictService feeds it), then returns
+     * what {@code GET /v1/profile/learned} would: the learned profile, rendered with {@code mode: enforce}.
+     */
+    String learn(Duration d) {
+        Learner learner = new Learner(1.5, (kind, time) -> { });
+        Profile before = profile;
+        profile = ProfileCompiler.embeddedDefault();
+        learning = true;
+        long end = System.nanoTime() + d.toNanos();
+        do {
+            Verdict v = scan();
+            learner.observe(last, v, judge.context(), v.forksPerMinute());
+            pause();
+        } while (System.nanoTime() < end);
+        learning = false;
+        profile = before;
+        return ProfileRenderer.renderLearned("learned", learner.spec());
     }
 
     /** Scans every {@link #STEP} for {@code d}: lets a condition persist over many scans. */
@@ -135,6 +170,11 @@ final class Watch implements AutoCloseable {
 
     List<Finding> of(ViolationKind kind) {
         return findings.stream().filter(f -> f.kind() == kind).toList();
+    }
+
+    /** Every pid seen by any scan of this watch. */
+    java.util.Set<Integer> seenPids() {
+        return java.util.Collections.unmodifiableSet(seenPids);
     }
 
     Snapshot last() {
