@@ -60,6 +60,8 @@ final class StatusReporter {
     private boolean dirty;
     private Instant lastWrite = Instant.EPOCH;
     private Instant lastPrune = Instant.EPOCH;
+    /** What this pod's learning was when last written: a change is a reason to write. */
+    private WorkloadProfileSpec lastLearned;
     private final Map<ViolationKind, Long> reported = new EnumMap<>(ViolationKind.class);
 
     StatusReporter(PodIdentity pod, KubeQueue queue, Clock clock, Duration interval,
@@ -108,8 +110,8 @@ final class StatusReporter {
         String name;
         synchronized (lock) {
             Instant now = clock.instant();
-            if (target == null || !dirty && !countsChanged()
-                    || Duration.between(lastWrite, now).compareTo(interval) < 0) {
+            if (target == null || Duration.between(lastWrite, now).compareTo(interval) < 0
+                    || !dirty && !countsChanged() && Objects.equals(learned.get(), lastLearned)) {
                 return;
             }
             name = target;
@@ -181,8 +183,9 @@ final class StatusReporter {
                     gen = mine ? generation : null;
                     cond = mine ? accepted : null;
                 }
+                WorkloadProfileSpec learnedNow = mine ? learned.get() : null;
                 StatusMerge.Share share = new StatusMerge.Share(pod.name(), mine, quarantined.getAsBoolean(), delta,
-                        mine ? learned.get() : null, gen, cond);
+                        learnedNow, gen, cond);
                 WorkloadProfileStatus next = StatusMerge.fold(wp.getStatus(), share, gone(client, wp.getStatus()));
                 beforeWrite.run();
                 try {
@@ -199,6 +202,7 @@ final class StatusReporter {
                     synchronized (lock) {
                         if (mine) {
                             now.forEach(reported::put);
+                            lastLearned = learnedNow;
                             dirty = false;
                         }
                         lastWrite = clock.instant();

@@ -11,13 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Picket as the sidecar of pod shop/web-1, against {@link KubeStandIn}. Its own ports (19788/19789) and state
- * directory under the build directory, so it runs beside other engineers' Quarkus tests.
+ * Picket as the sidecar of pod shop/web-1, against {@link KubeStandIn}. Random ports (the test asks Quarkus
+ * which) and its own state directory under the build directory, so it runs beside other Quarkus tests, and
+ * beside another build running this very test.
  */
 public class KubeProfile implements QuarkusTestProfile {
 
-    static final int HTTP_PORT = 19788;
-    static final int MANAGEMENT_PORT = 19789;
     static final int QUEUE_SIZE = 24;
 
     /** {@code <build dir>/kube-test-state}: the build directory is where the test classes are. */
@@ -43,8 +42,8 @@ public class KubeProfile implements QuarkusTestProfile {
             throw new UncheckedIOException(e);
         }
         return Map.ofEntries(
-                Map.entry("quarkus.http.test-port", Integer.toString(HTTP_PORT)),
-                Map.entry("quarkus.management.test-port", Integer.toString(MANAGEMENT_PORT)),
+                Map.entry("quarkus.http.test-port", "0"),
+                Map.entry("quarkus.management.test-port", "0"),
                 Map.entry("picket.state.dir", stateDir().toString()),
                 Map.entry("picket.kube.enabled", "true"),
                 Map.entry("picket.kube.pod-name", KubeStandIn.POD),

@@ -12,6 +12,7 @@ import dev.picket.verdict.Violation;
 import dev.picket.verdict.ViolationAction;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,11 +44,14 @@ import static org.awaitility.Awaitility.await;
 class KubernetesQuarkusTest {
 
     static final String NS = KubeStandIn.NAMESPACE;
-    static final String CONTROL = "http://localhost:" + KubeProfile.HTTP_PORT;
-    static final String MANAGEMENT = "http://localhost:" + KubeProfile.MANAGEMENT_PORT;
     static final Duration WAIT = Duration.ofSeconds(15);
 
     KubeStandIn.Handle kube;
+
+    @TestHTTPResource("/")
+    URL control;
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Inject
     ActiveProfile active;
@@ -75,11 +80,16 @@ class KubernetesQuarkusTest {
         return kube.client().pods().inNamespace(NS).withName(KubeStandIn.POD).get();
     }
 
-    private static int ready() {
-        return RestAssured.get(MANAGEMENT + "/q/health/ready").statusCode();
+    /** The management interface's origin (the injected URL may carry its root path, /q). */
+    private String management(String path) {
+        return management.getProtocol() + "://" + management.getHost() + ":" + management.getPort() + path;
     }
 
-    private static Response call(String token, String method, String path, String body) {
+    private int ready() {
+        return RestAssured.get(management("/q/health/ready")).statusCode();
+    }
+
+    private Response call(String token, String method, String path, String body) {
         var spec = RestAssured.given();
         if (token != null) {
             spec = spec.header("Authorization", "Bearer " + token);
@@ -87,7 +97,7 @@ class KubernetesQuarkusTest {
         if (body != null) {
             spec = spec.body(body).contentType(path.equals("/v1/mode") ? "text/plain" : "application/json");
         }
-        return spec.request(method, CONTROL + path);
+        return spec.request(method, control.getProtocol() + "://" + control.getHost() + ":" + control.getPort() + path);
     }
 
     private static Violation violation(String rule, String exe) {
@@ -102,7 +112,7 @@ class KubernetesQuarkusTest {
     void selectsTheProfileWhoseSelectorMatchesThePodAndReportsItInTheStatus() {
         await().atMost(WAIT).until(() -> active.source().equals("WorkloadProfile shop/web"));
         assertThat(active.current().mode()).isEqualTo(Mode.MONITOR);
-        assertThat(RestAssured.get(MANAGEMENT + "/q/health/started").statusCode()).isEqualTo(200);
+        assertThat(RestAssured.get(management("/q/health/started")).statusCode()).isEqualTo(200);
         await().atMost(WAIT).untilAsserted(() -> {
             WorkloadProfileStatus s = status("web");
             assertThat(s.getPods()).containsExactly(KubeStandIn.POD);
@@ -178,24 +188,26 @@ class KubernetesQuarkusTest {
                     p.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(ProfileWatch.ANNOTATION, "named")));
                     return p;
                 });
-        await().atMost(WAIT).until(() -> active.source().equals("WorkloadProfile shop/named"));
-        assertThat(active.current().mode()).isEqualTo(Mode.LEARN);
-        await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(status("named").getPods()).containsExactly(KubeStandIn.POD);
-            assertThat(status("web").getPods()).as("the pod left its former profile").isEmpty();
-        });
-        // "named" learns: what this replica learned from its real scans is written into the status
-        await().atMost(WAIT).untilAsserted(() -> {
-            var learned = status("named").getLearned();
-            assertThat(learned).isNotNull();
-            assertThat(learned.getMode()).isEqualTo(Mode.ENFORCE);
-            assertThat(learned.getProcesses().getAllow()).anySatisfy(r -> assertThat(r.getExe()).endsWith("/sleep"));
-        });
-
-        kube.client().pods().inNamespace(NS).withName(KubeStandIn.POD).edit(p -> {
-            p.getMetadata().getAnnotations().remove(ProfileWatch.ANNOTATION);
-            return p;
-        });
+        try {
+            await().atMost(WAIT).until(() -> active.source().equals("WorkloadProfile shop/named"));
+            assertThat(active.current().mode()).isEqualTo(Mode.LEARN);
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(status("named").getPods()).containsExactly(KubeStandIn.POD);
+                assertThat(status("web").getPods()).as("the pod left its former profile").isEmpty();
+            });
+            // "named" learns: what this replica learned from its real scans is written into the status
+            await().atMost(WAIT).untilAsserted(() -> {
+                var learned = status("named").getLearned();
+                assertThat(learned).isNotNull();
+                assertThat(learned.getMode()).isEqualTo(Mode.ENFORCE);
+                assertThat(learned.getProcesses().getAllow()).anySatisfy(r -> assertThat(r.getExe()).endsWith("/sleep"));
+            });
+        } finally {
+            kube.client().pods().inNamespace(NS).withName(KubeStandIn.POD).edit(p -> {
+                p.getMetadata().getAnnotations().remove(ProfileWatch.ANNOTATION);
+                return p;
+            });
+        }
         await().atMost(WAIT).until(() -> active.source().equals("WorkloadProfile shop/web"));
     }
 
@@ -317,10 +329,10 @@ class KubernetesQuarkusTest {
         kube.proxy().down();
         try {
             runtime.start();
-            assertThat(RestAssured.get(MANAGEMENT + "/q/health/started").statusCode())
+            assertThat(RestAssured.get(management("/q/health/started")).statusCode())
                     .as("waiting for the profile").isEqualTo(503);
             await().atMost(Duration.ofSeconds(8)).until(() ->
-                    RestAssured.get(MANAGEMENT + "/q/health/started").statusCode() == 200);
+                    RestAssured.get(management("/q/health/started")).statusCode() == 200);
             assertThat(active.source()).as("the profile in force stays").isEqualTo("WorkloadProfile shop/web");
             assertThat(ready()).isEqualTo(200);
         } finally {
@@ -412,11 +424,11 @@ class KubernetesQuarkusTest {
         await().atMost(WAIT).until(() -> ready() == 200);
     }
 
-    private static String metrics() {
-        return RestAssured.get(MANAGEMENT + "/q/metrics").asString();
+    private String metrics() {
+        return RestAssured.get(management("/q/metrics")).asString();
     }
 
-    private static double dropped() {
+    private double dropped() {
         return metrics().lines().filter(l -> l.startsWith("picket_kube_dropped_total{") && l.contains("queue_full"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
