@@ -27,7 +27,7 @@ final class ProcessAllowlistRule implements Rule {
                 continue;
             }
             String identity = Finding.identityOf(p);
-            if (!profile.processAllowed(p.exe().path(), p.parentExe())) {
+            if (!forkBeforeExec(p, snapshot) && !profile.processAllowed(p.exe().path(), p.parentExe())) {
                 out.add(new Finding(ViolationKind.PROCESS, NOT_ALLOWED, Severity.HIGH, null,
                         "process|" + identity + "|" + p.exe().path(), identity, p, null,
                         Describe.process(p) + " started by " + Describe.parent(p) + " is not in the profile's allowed executables"));
@@ -37,5 +37,16 @@ final class ProcessAllowlistRule implements Rule {
                         Describe.process(p) + " runs as root (effective uid 0) and the profile does not allow root"));
             }
         }
+    }
+
+    /**
+     * Seen for the first time in this scan as a copy of its parent that never exec'd: most likely a scan
+     * that landed between a fork and its exec. Judging it now would judge "the parent's program started by
+     * the parent", which a learned profile rarely holds (a service started by an entrypoint shell); it is
+     * judged at the next scan as whatever it has become, one interval later, still within the two intervals
+     * a forbidden process is reported in. A forked worker that stays a copy is judged then as itself.
+     */
+    static boolean forkBeforeExec(ProcessSample p, Snapshot snapshot) {
+        return p.execCount() == 0 && p.exe().path().equals(p.parentExe()) && snapshot.time().equals(p.firstSeen());
     }
 }

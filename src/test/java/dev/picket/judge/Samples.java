@@ -32,7 +32,22 @@ final class Samples {
     private Samples() {
     }
 
+    /** A process of the snapshot with {@code sequence}, child of {@code ppid} running {@code parentExe}, first seen at {@code firstSeenAt}. */
+    static ProcessSample child(int pid, int ppid, String exe, String parentExe, long execCount, long firstSeenAt,
+            String... argv) {
+        Map<String, Object> v = base(pid, exe.substring(exe.lastIndexOf('/') + 1), exe, execCount, Set.of(), argv);
+        v.put("ppid", ppid);
+        v.put("parentExe", parentExe);
+        v.put("firstSeen", Instant.EPOCH.plusSeconds(firstSeenAt));
+        return record(ProcessSample.class, v);
+    }
+
     static ProcessSample process(int pid, String comm, String exe, long execCount, Set<EnvMarkers.Marker> env,
+            String... argv) {
+        return record(ProcessSample.class, base(pid, comm, exe, execCount, env, argv));
+    }
+
+    private static Map<String, Object> base(int pid, String comm, String exe, long execCount, Set<EnvMarkers.Marker> env,
             String... argv) {
         Ids root = new Ids(0, 0, 0, 0);
         Map<String, Object> v = new HashMap<>();
@@ -55,9 +70,10 @@ final class Samples {
         v.put("firstSeen", Instant.EPOCH);
         v.put("execCount", execCount);
         v.put("unavailable", Map.of());
-        return record(ProcessSample.class, v);
+        return v;
     }
 
+    /** A snapshot taken at {@code sequence} seconds after the epoch. */
     static Snapshot snapshot(long sequence, List<ProcessSample> processes) {
         Map<String, Object> v = new HashMap<>();
         v.put("sequence", sequence);
