@@ -45,8 +45,10 @@ public final class ProcScanner implements AutoCloseable {
     private final GrowingBuffer table = new GrowingBuffer();
     private final Map<Long, SocketTables> tablesByNetns = new HashMap<>();
     private final Map<Long, Integer> inodeOwner = new HashMap<>();
-    private final Set<Long> foreignInodes = new HashSet<>();
-    private final Set<Long> selfInodes = new HashSet<>();
+    /** Local port and remote of Picket's own connections, to recognise their TIME_WAIT remnants. */
+    private final Map<String, Long> selfEndpoints = new HashMap<>();
+    private static final long SELF_ENDPOINT_MEMORY_SCANS = 600;
+    private int lastRowCount;
     private final long pageSize;
     private final long bootMillis;
     private final long pidMax;
@@ -62,6 +64,7 @@ public final class ProcScanner implements AutoCloseable {
     private int rootPid;
     private long rootStartTicks = -1;
     private long lastScanNanos;
+    private long ownerNanos;
 
     public ProcScanner(ScannerSettings settings, Clock clock) {
         this.settings = settings;
@@ -90,6 +93,7 @@ public final class ProcScanner implements AutoCloseable {
         Instant now = clock.instant();
         sequence++;
         Map<Integer, TrackedProcess> alive = readAllStats(now);
+        long tStats = System.nanoTime();
         WatchScope scope = scope(alive);
         Set<Integer> inScope = resolveScope(alive);
         int newInScope = 0;
@@ -108,7 +112,18 @@ public final class ProcScanner implements AutoCloseable {
             scoped.add(t);
         }
         scoped.sort(Comparator.comparingInt(t -> t.pid));
-        SocketView sockets = readSockets(scoped);
+        long tDetails = System.nanoTime();
+        ownerNanos = 0;
+        Set<Long> stdioInodes = new HashSet<>();
+        for (TrackedProcess t : scoped) {
+            for (long inode : t.stdioInodes) {
+                if (inode != 0) {
+                    stdioInodes.add(inode);
+                }
+            }
+        }
+        SocketView sockets = readSockets(scoped, stdioInodes);
+        long tSockets = System.nanoTime();
         List<RuntimeSocket> runtimeSockets = findRuntimeSockets(scoped);
         long forks = countForks(newInScope);
         List<ProcessSample> processes = new ArrayList<>(scoped.size());
@@ -134,7 +149,9 @@ public final class ProcScanner implements AutoCloseable {
                 sockets.inbound, sockets.raw, sockets.unix, runtimeSockets,
                 new Totals(processes.size(), threads, fds, round(cpu), rss),
                 new ForkCount(forks, forksTotal, forkSource),
-                new Visibility(effectiveCapabilities, unavailable, notes(unavailable)), selfNamespaces);
+                new Visibility(effectiveCapabilities, unavailable, notes(unavailable)), selfNamespaces,
+                new ScanTimings(ms(tStats - t0), ms(tDetails - tStats), ms(tSockets - tDetails - ownerNanos),
+                        ms(ownerNanos)));
     }
 
     // ---- processes -------------------------------------------------------------------------------
@@ -364,7 +381,7 @@ public final class ProcScanner implements AutoCloseable {
         if ((sequence + t.pid) % every == 0) {
             readStatus(t);
             readNamespaces(t);
-            readFds(t);
+            countFds(t);
             readIo(t);
         }
     }
@@ -471,8 +488,40 @@ public final class ProcScanner implements AutoCloseable {
         t.openFds = names.size();
         t.socketInodes = java.util.Arrays.copyOf(inodes, count);
         t.stdioInodes = stdio;
+        t.fdsReadScan = sequence;
         t.unavailable.remove("fds");
         return true;
+    }
+
+    /**
+     * The deep read's cheaper cousin: counts the fds and resolves only 0, 1 and 2. A process with ten
+     * thousand sockets would otherwise cost ten thousand readlinks on every deep read; its socket owners
+     * are known already and new ones are searched for when they appear.
+     */
+    private void countFds(TrackedProcess t) {
+        if (t.fdsDenied) {
+            return;
+        }
+        Path fdDir = dir(t.pid).resolve("fd");
+        String[] names = fdDir.toFile().list();
+        if (names == null) {
+            readFds(t); // to learn why (denied or vanished), which list() cannot tell
+            return;
+        }
+        long[] stdio = {0, 0, 0};
+        for (int fd = 0; fd < 3; fd++) {
+            try {
+                stdio[fd] = socketInode(ProcFiles.readLink(fdDir.resolve(Integer.toString(fd))));
+                if (stdio[fd] != 0) {
+                    inodeOwner.putIfAbsent(stdio[fd], t.pid);
+                }
+            } catch (ProcFiles.ReadFailure e) {
+                stdio[fd] = 0;
+            }
+        }
+        t.openFds = names.length;
+        t.stdioInodes = stdio;
+        t.unavailable.remove("fds");
     }
 
     static long socketInode(String target) {
@@ -585,6 +634,10 @@ public final class ProcScanner implements AutoCloseable {
                 t.unavailable.isEmpty() ? Map.of() : Map.copyOf(t.unavailable));
     }
 
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1000.0) / 1000.0;
+    }
+
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
@@ -647,12 +700,12 @@ public final class ProcScanner implements AutoCloseable {
             List<SocketSample> raw, List<SocketSample> unix, Map<Long, SocketSample> byInode) {
     }
 
-    private SocketView readSockets(List<TrackedProcess> scoped) {
+    private SocketView readSockets(List<TrackedProcess> scoped, Set<Long> stdioInodes) {
         Map<Long, List<Integer>> byNetns = new LinkedHashMap<>();
         for (TrackedProcess t : scoped) {
             byNetns.computeIfAbsent(t.namespaces.net(), k -> new ArrayList<>()).add(t.pid);
         }
-        List<SocketTables.Row> rows = new ArrayList<>();
+        List<SocketTables.Row> rows = new ArrayList<>(lastRowCount + 16);
         Set<Long> seenNetns = new HashSet<>();
         for (Map.Entry<Long, List<Integer>> e : byNetns.entrySet()) {
             long netns = e.getKey();
@@ -669,26 +722,24 @@ public final class ProcScanner implements AutoCloseable {
             }
         }
         tablesByNetns.keySet().retainAll(seenNetns);
-
-        Set<Long> present = new HashSet<>(rows.size() * 2);
-        for (SocketTables.Row r : rows) {
-            present.add(r.sample().inode());
+        lastRowCount = rows.size();
+        if (sequence % 16 == 0) {
+            // forget owners of sockets that are gone; done now and then, a stale entry is harmless
+            inodeOwner.keySet().removeIf(inode -> !present(inode));
         }
-        inodeOwner.keySet().retainAll(present);
-        foreignInodes.retainAll(present);
-        selfInodes.retainAll(present);
         Set<Integer> scopePids = new HashSet<>(scoped.size() * 2);
         for (TrackedProcess t : scoped) {
             scopePids.add(t.pid);
         }
         resolveOwners(rows, scoped, scopePids);
+
         Map<Long, Set<Integer>> tcpListen = new HashMap<>();
         Map<Long, Set<Integer>> udpBound = new HashMap<>();
         Set<Integer> selfPorts = new HashSet<>();
         for (SocketTables.Row r : rows) {
             SocketSample s = r.sample();
             if (s.transport() == Transport.TCP && r.stateCode() == SocketTables.TCP_LISTEN) {
-                if (selfInodes.contains(s.inode())) {
+                if (r.origin == SocketTables.Row.SELF) {
                     selfPorts.add(s.local().port());
                 } else {
                     tcpListen.computeIfAbsent(s.netns(), k -> new HashSet<>()).add(s.local().port());
@@ -706,20 +757,27 @@ public final class ProcScanner implements AutoCloseable {
         Map<Long, SocketSample> byInode = new HashMap<>();
         for (SocketTables.Row r : rows) {
             SocketSample s = r.sample();
-            if (s.inode() != 0 && selfInodes.contains(s.inode())) {
+            if (r.origin == SocketTables.Row.SELF) {
+                if (s.remote() != null && !s.remote().isAny()) {
+                    selfEndpoints.put(s.local().port() + "|" + s.remote(), sequence);
+                }
                 continue;
             }
-            Integer owner = s.inode() == 0 ? null : inodeOwner.get(s.inode());
-            int ownerPid = owner != null && scopePids.contains(owner) ? owner : 0;
+            int ownerPid = r.origin == SocketTables.Row.OWNED ? r.owner : 0;
             if (!pod && ownerPid == 0) {
                 continue; // outside a pod the namespace is shared with unwatched processes
             }
-            if (s.inode() == 0 && s.local() != null && selfPorts.contains(s.local().port())) {
-                continue; // a closed connection to Picket's own port
+            if (s.inode() == 0 && s.local() != null && (selfPorts.contains(s.local().port())
+                    || selfEndpoints.containsKey(s.local().port() + "|" + s.remote()))) {
+                continue; // what is left of a connection Picket itself made or accepted
             }
             Direction d = direction(r, tcpListen, udpBound);
-            SocketSample out = s.withOwner(ownerPid, d);
-            if (out.inode() != 0) {
+            SocketSample out = r.resolved;
+            if (out == null || out.ownerPid() != ownerPid || out.direction() != d) {
+                out = s.withOwner(ownerPid, d);
+                r.resolved = out;
+            }
+            if (out.inode() != 0 && stdioInodes.contains(out.inode())) {
                 byInode.put(out.inode(), out);
             }
             switch (out.transport()) {
@@ -735,8 +793,20 @@ public final class ProcScanner implements AutoCloseable {
                 }
             }
         }
+        if (sequence % 16 == 0) {
+            selfEndpoints.values().removeIf(seen -> sequence - seen > SELF_ENDPOINT_MEMORY_SCANS);
+        }
         return new SocketView(List.copyOf(listeners), List.copyOf(outbound), List.copyOf(inbound), List.copyOf(raw),
                 List.copyOf(unix), byInode);
+    }
+
+    private boolean present(long inode) {
+        for (SocketTables t : tablesByNetns.values()) {
+            if (t.contains(inode)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUdpBound(SocketTables.Row r) {
@@ -798,32 +868,73 @@ public final class ProcScanner implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives each row its owner. A row already resolved keeps its answer while the owner stays in scope;
+     * a new one takes the owner found in fd tables already read; only the rest trigger a search.
+     */
     private void resolveOwners(List<SocketTables.Row> rows, List<TrackedProcess> scoped, Set<Integer> scopePids) {
-        Set<Long> unknown = new HashSet<>();
+        List<SocketTables.Row> unresolved = null;
         for (SocketTables.Row r : rows) {
             long inode = r.sample().inode();
-            if (inode == 0 || foreignInodes.contains(inode) || selfInodes.contains(inode)) {
+            if (inode == 0 || r.origin == SocketTables.Row.SELF) {
                 continue;
             }
-            Integer owner = inodeOwner.get(inode);
-            if (owner == null || !scopePids.contains(owner)) {
+            if (r.origin == SocketTables.Row.OWNED && scopePids.contains(r.owner)) {
+                continue;
+            }
+            Integer o = inodeOwner.get(inode);
+            if (o != null && scopePids.contains(o)) {
+                r.origin = SocketTables.Row.OWNED;
+                r.owner = o;
+            } else if (r.origin != SocketTables.Row.FOREIGN) {
                 // never seen, or its owner left the scope: a child may have inherited it
-                inodeOwner.remove(inode);
-                unknown.add(inode);
+                r.origin = SocketTables.Row.UNRESOLVED;
+                r.owner = 0;
+                if (unresolved == null) {
+                    unresolved = new ArrayList<>();
+                }
+                unresolved.add(r);
             }
         }
-        if (unknown.isEmpty()) {
+        if (unresolved == null) {
             return;
         }
-        refreshSelfInodes(unknown);
+        Set<Long> unknown = new HashSet<>(unresolved.size() * 2);
+        for (SocketTables.Row r : unresolved) {
+            unknown.add(r.sample().inode());
+        }
+        long start = System.nanoTime();
+        Set<Long> self;
+        try {
+            self = searchOwners(unknown, scoped);
+        } finally {
+            ownerNanos += System.nanoTime() - start;
+        }
+        for (SocketTables.Row r : unresolved) {
+            long inode = r.sample().inode();
+            Integer o = inodeOwner.get(inode);
+            if (self.contains(inode)) {
+                r.origin = SocketTables.Row.SELF;
+            } else if (o != null && scopePids.contains(o)) {
+                r.origin = SocketTables.Row.OWNED;
+                r.owner = o;
+            } else {
+                r.origin = SocketTables.Row.FOREIGN;
+            }
+        }
+    }
+
+    /** Reads fd tables until every unknown inode is found; returns the inodes that are Picket's own. */
+    private Set<Long> searchOwners(Set<Long> unknown, List<TrackedProcess> scoped) {
+        Set<Long> self = refreshSelfInodes(unknown);
         if (unknown.isEmpty()) {
-            return;
+            return self;
         }
         List<TrackedProcess> candidates = new ArrayList<>(scoped);
         // processes that owned sockets recently are the likeliest owners of new ones
         candidates.sort(Comparator.comparingLong((TrackedProcess t) -> t.lastSocketFoundScan).reversed());
         for (TrackedProcess t : candidates) {
-            if (!readFds(t)) {
+            if (t.fdsReadScan == sequence || !readFds(t)) {
                 continue;
             }
             boolean found = false;
@@ -839,16 +950,17 @@ public final class ProcScanner implements AutoCloseable {
                 break;
             }
         }
-        foreignInodes.addAll(unknown);
+        return self;
     }
 
-    private void refreshSelfInodes(Set<Long> unknown) {
+    private Set<Long> refreshSelfInodes(Set<Long> unknown) {
+        Set<Long> self = new HashSet<>();
         try {
             for (String name : ProcFiles.list(SELF_FD)) {
                 try {
                     long inode = socketInode(ProcFiles.readLink(SELF_FD.resolve(name)));
                     if (inode != 0 && unknown.remove(inode)) {
-                        selfInodes.add(inode);
+                        self.add(inode);
                     }
                 } catch (ProcFiles.ReadFailure ignored) {
                     // an fd Picket closed meanwhile
@@ -857,6 +969,7 @@ public final class ProcScanner implements AutoCloseable {
         } catch (ProcFiles.ReadFailure ignored) {
             // without /proc/self Picket's own sockets simply stay unattributed
         }
+        return self;
     }
 
     public int trackedCount() {

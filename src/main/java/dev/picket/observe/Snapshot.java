@@ -23,7 +23,8 @@ public record Snapshot(
         Totals totals,
         ForkCount forks,
         Visibility visibility,
-        Namespaces picketNamespaces) {
+        Namespaces picketNamespaces,
+        ScanTimings timings) {
 
     @JsonProperty("scanMillis")
     public double scanMillis() {

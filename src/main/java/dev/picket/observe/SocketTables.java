@@ -23,8 +23,46 @@ final class SocketTables {
     static final int TCP_CLOSE = 0x07;
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
-    /** A parsed row before owner and direction are known. */
-    record Row(SocketSample sample, int stateCode, byte[] key) {
+    /**
+     * A parsed row. The row object lives as long as the socket's bytes do not change, and carries what the
+     * scanner resolved about it (owner, whether it is Picket's own, the sample with owner and direction),
+     * so a steady socket costs a lookup per scan, not a new resolution.
+     */
+    static final class Row {
+        static final byte UNRESOLVED = 0;
+        static final byte OWNED = 1;
+        static final byte SELF = 2;
+        static final byte FOREIGN = 3;
+
+        final SocketSample sample;
+        final int stateCode;
+        final byte[] key;
+        byte origin;
+        int owner;
+        SocketSample resolved;
+
+        Row(SocketSample sample, int stateCode, byte[] key) {
+            this.sample = sample;
+            this.stateCode = stateCode;
+            this.key = key;
+        }
+
+        SocketSample sample() {
+            return sample;
+        }
+
+        int stateCode() {
+            return stateCode;
+        }
+
+        /** A socket whose state changed keeps what was learned about its owner. */
+        Row inherit(Row old) {
+            if (old != null) {
+                origin = old.origin;
+                owner = old.owner;
+            }
+            return this;
+        }
     }
 
     private final long netns;
@@ -33,6 +71,11 @@ final class SocketTables {
 
     SocketTables(long netns) {
         this.netns = netns;
+    }
+
+    /** Whether a socket with this inode is in this namespace's tables as of the last parse. */
+    boolean contains(long inode) {
+        return current.containsKey(inode);
     }
 
     /** Starts a new scan of this namespace; rows not seen again are forgotten. */
@@ -79,14 +122,12 @@ final class SocketTables {
         }
         long inode = ProcFiles.parseLong(b, inodeStart, to);
         int state = hexInt(b, stStart, stEnd);
-        byte[] key = Arrays.copyOfRange(b, localStart, stEnd);
-        if (inode != 0) {
-            Row old = previous.get(inode);
-            if (old != null && Arrays.equals(old.key, key)) {
-                current.put(inode, old);
-                return old;
-            }
+        Row old = inode != 0 ? previous.get(inode) : null;
+        if (old != null && Arrays.equals(old.key, 0, old.key.length, b, localStart, stEnd)) {
+            current.put(inode, old);
+            return old;
         }
+        byte[] key = Arrays.copyOfRange(b, localStart, stEnd);
         Endpoint local = endpoint(b, localStart, localEnd);
         Endpoint remote = endpoint(b, remoteStart, remoteEnd);
         if (local == null || remote == null) {
@@ -98,7 +139,7 @@ final class SocketTables {
         int uid = (int) ProcFiles.parseLong(b, uidStart, to);
         SocketSample s = new SocketSample(transport, family, stateName, local, remote, null, inode, uid, netns,
                 Direction.NONE, 0);
-        Row row = new Row(s, state, key);
+        Row row = new Row(s, state, key).inherit(old);
         if (inode != 0) {
             current.put(inode, row);
         }
@@ -120,11 +161,20 @@ final class SocketTables {
             int[] f = fields(b, line, end, 9);
             if (f != null) {
                 long inode = ProcFiles.parseLong(b, f[8], end);
+                Row old = previous.get(inode);
+                if (old != null && Arrays.equals(old.key, 0, old.key.length, b, f[2], end)) {
+                    current.put(inode, old);
+                    out.add(old);
+                    line = end + 1;
+                    continue;
+                }
                 int uid = (int) ProcFiles.parseLong(b, f[7], end);
                 int type = (int) ProcFiles.parseLong(b, f[2], end);
                 SocketSample s = new SocketSample(Transport.PACKET, 0, type == 3 ? "RAW" : type == 2 ? "DGRAM" : "TYPE" + type,
                         null, null, null, inode, uid, netns, Direction.NONE, 0);
-                out.add(new Row(s, type, null));
+                Row row = new Row(s, type, Arrays.copyOfRange(b, f[2], end)).inherit(old);
+                current.put(inode, row);
+                out.add(row);
             }
             line = end + 1;
         }
@@ -137,6 +187,14 @@ final class SocketTables {
             int end = lineEnd(b, line, len);
             int[] f = fields(b, line, end, 7);
             if (f != null) {
+                long inodeFirst = ProcFiles.parseLong(b, f[6], end);
+                Row old = previous.get(inodeFirst);
+                if (old != null && Arrays.equals(old.key, 0, old.key.length, b, f[3], end)) {
+                    current.put(inodeFirst, old);
+                    out.add(old);
+                    line = end + 1;
+                    continue;
+                }
                 long flags = hexLong(b, f[3], token(b, f[3], end));
                 int st = hexInt(b, f[5], token(b, f[5], end));
                 long inode = ProcFiles.parseLong(b, f[6], end);
@@ -146,7 +204,9 @@ final class SocketTables {
                 String state = listening ? "LISTEN" : st == 3 ? "CONNECTED" : st == 1 ? "UNCONNECTED" : "STATE" + st;
                 SocketSample s = new SocketSample(Transport.UNIX, 0, state, null, null, path, inode, 0, netns,
                         listening ? Direction.LISTEN : Direction.NONE, 0);
-                out.add(new Row(s, st, null));
+                Row row = new Row(s, st, Arrays.copyOfRange(b, f[3], end)).inherit(old);
+                current.put(inode, row);
+                out.add(row);
             }
             line = end + 1;
         }

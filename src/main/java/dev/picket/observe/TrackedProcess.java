@@ -32,6 +32,8 @@ final class TrackedProcess {
     long execCount;
     boolean fdsDenied;
     long lastSocketFoundScan;
+    /** The scan in which all fd links were last resolved, so an owner search does not repeat it. */
+    long fdsReadScan = -1;
     final Map<String, String> unavailable = new HashMap<>();
 
     long lastCpuTicks = -1;
