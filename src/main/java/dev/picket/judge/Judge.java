@@ -32,6 +32,7 @@ public final class Judge {
     private final ForkRate forkRate = new ForkRate();
     private final Map<String, Instant> lastSeen = new HashMap<>();
     private final Map<String, String> keyIdentity = new HashMap<>();
+    private boolean judgedBefore;
 
     public Judge(JudgeContext context) {
         this.context = context;
@@ -46,7 +47,10 @@ public final class Judge {
 
     public Verdict judge(Snapshot snapshot, Profile profile) {
         Scene scene = new Scene(snapshot, context);
-        forkRate.add(snapshot.time(), snapshot.forks().sinceLastScan());
+        // The first snapshot has no scan before it: in the local modes it counts every process of the tree as
+        // new, which is the workload as found, not a fork rate (pod mode's counter starts at 0 anyway).
+        forkRate.add(snapshot.time(), judgedBefore ? snapshot.forks().sinceLastScan() : 0);
+        judgedBefore = true;
         scene.forksPerMinute = forkRate.perMinute(snapshot.time(), Duration.ofSeconds(60));
         scene.recentForksPerMinute = forkRate.perMinute(snapshot.time(), Duration.ofSeconds(10));
         List<Finding> all = new ArrayList<>();
