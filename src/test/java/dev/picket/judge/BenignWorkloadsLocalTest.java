@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenignWorkloadsLocalTest {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
-    private static final Duration LEARN = Duration.ofSeconds(2);
-    private static final Duration REPLAY = Duration.ofSeconds(4);
+    private static final Duration LEARN = Duration.ofMillis(1500);
+    private static final Duration REPLAY = Duration.ofSeconds(3);
 
     private Path dir;
 
@@ -90,10 +90,10 @@ class BenignWorkloadsLocalTest {
                 String yaml = learn(root);
                 int before = traffic.served();
                 try (Watch w = replay(root, yaml)) {
-                    assertThat(traffic.served() - before).as("requests served while judged").isGreaterThan(20);
+                    assertThat(traffic.served() - before).as("requests served while judged").isGreaterThan(15);
                     Set<Integer> workers = new HashSet<>(w.seenPids());
                     workers.removeAll(Set.of((int) root.pid(), (int) master));
-                    assertThat(workers).as("workers recycled while judged (3 at a time)").hasSizeGreaterThan(6);
+                    assertThat(workers).as("workers recycled while judged (3 at a time)").hasSizeGreaterThan(5);
                     assertThat(w.findings()).as(w.report() + "\nlearned:\n" + yaml).isEmpty();
                 }
             }
@@ -113,7 +113,7 @@ class BenignWorkloadsLocalTest {
                 try (Watch w = replay(root, yaml)) {
                     ProcessSample now = w.last().process((int) server);
                     assertThat(now).as("the same pid throughout").isNotNull();
-                    assertThat(reloads(server) - reloadsBefore).as("reloads while judged").isGreaterThanOrEqualTo(4);
+                    assertThat(reloads(server) - reloadsBefore).as("reloads while judged").isGreaterThanOrEqualTo(3);
                     assertThat(w.last().listeners()).as("the listener handed over").extracting(l -> l.local().port())
                             .containsExactly(port);
                     assertThat(w.findings()).as(w.report() + "\nlearned:\n" + yaml).isEmpty();

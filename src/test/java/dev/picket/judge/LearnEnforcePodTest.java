@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LearnEnforcePodTest {
 
-    private static final Duration LEARN = Duration.ofSeconds(15);
+    /** The fork rate over the one-minute window is known after 12 s; learning must see it. */
+    private static final Duration LEARN = Duration.ofSeconds(13);
     private static final Duration REPLAY = Duration.ofSeconds(60);
 
     @Test

@@ -39,7 +39,7 @@ class ResourceCeilingLocalTest {
             assertThat(w.findings()).as("below the ceiling before the workload starts").isEmpty();
             root.spawn(argv);
             Finding f = w.await(rule);
-            w.scanFor(Duration.ofSeconds(1));
+            w.scanFor(Duration.ofMillis(700));
             assertThat(w.findings()).as("one breach over many scans").containsExactly(f);
             assertResource(f, rule);
             return f;
