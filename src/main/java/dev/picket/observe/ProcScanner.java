@@ -48,6 +48,8 @@ public final class ProcScanner implements AutoCloseable {
     /** Local port and remote of Picket's own connections, to recognise their TIME_WAIT remnants. */
     private final Map<String, Long> selfEndpoints = new HashMap<>();
     private static final long SELF_ENDPOINT_MEMORY_SCANS = 600;
+    /** A socket no watched process owned is looked for again after this many scans (fds may have moved). */
+    private static final long FOREIGN_RECHECK_SCANS = 16;
     private int lastRowCount;
     private final long pageSize;
     private final long bootMillis;
@@ -886,7 +888,7 @@ public final class ProcScanner implements AutoCloseable {
             if (o != null && scopePids.contains(o)) {
                 r.origin = SocketTables.Row.OWNED;
                 r.owner = o;
-            } else if (r.origin != SocketTables.Row.FOREIGN) {
+            } else if (r.origin != SocketTables.Row.FOREIGN || sequence - r.foreignSince >= FOREIGN_RECHECK_SCANS) {
                 // never seen, or its owner left the scope: a child may have inherited it
                 r.origin = SocketTables.Row.UNRESOLVED;
                 r.owner = 0;
@@ -920,6 +922,7 @@ public final class ProcScanner implements AutoCloseable {
                 r.owner = o;
             } else {
                 r.origin = SocketTables.Row.FOREIGN;
+                r.foreignSince = sequence;
             }
         }
     }
@@ -934,7 +937,8 @@ public final class ProcScanner implements AutoCloseable {
         // processes that owned sockets recently are the likeliest owners of new ones
         candidates.sort(Comparator.comparingLong((TrackedProcess t) -> t.lastSocketFoundScan).reversed());
         for (TrackedProcess t : candidates) {
-            if (t.fdsReadScan == sequence || !readFds(t)) {
+            // even a process read moments ago: it may have opened the socket since
+            if (!readFds(t)) {
                 continue;
             }
             boolean found = false;

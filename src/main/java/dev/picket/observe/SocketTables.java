@@ -39,6 +39,7 @@ final class SocketTables {
         final byte[] key;
         byte origin;
         int owner;
+        long foreignSince;
         SocketSample resolved;
 
         Row(SocketSample sample, int stateCode, byte[] key) {
@@ -60,6 +61,7 @@ final class SocketTables {
             if (old != null) {
                 origin = old.origin;
                 owner = old.owner;
+                foreignSince = old.foreignSince;
             }
             return this;
         }
