@@ -96,6 +96,7 @@ class ControlEndpointQuarkusTest {
         String huge = "{\"reason\":\"" + "x".repeat(64 * 1024) + "\"}";
         int status = Control.authed().contentType(ContentType.JSON).body(huge).post("/v1/quarantine").statusCode();
         assertThat(status).isEqualTo(413);
+        assertThat(Control.authed().body("e".repeat(20 * 1024)).put("/v1/mode").statusCode()).isEqualTo(413);
         RestAssured.get(Control.MANAGEMENT + "/q/health/ready").then().statusCode(200);
     }
 
