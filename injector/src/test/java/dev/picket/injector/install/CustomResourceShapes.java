@@ -23,8 +23,8 @@ import java.util.Map;
  * v0.1.7 named that field {@code ports} and later {@code match}; the CRD in the cluster decides);</li>
  * <li>cilium.io/v2 CiliumClusterwideNetworkPolicy (the subset of rule fields Picket uses);</li>
  * <li>projectcalico.org/v3 GlobalNetworkPolicy (the subset of rule fields Picket uses);</li>
- * <li>picket.dev/v1alpha1 WorkloadProfile, mirroring dev.picket.profile.WorkloadProfileSpec of the sidecar
- * (which this project cannot depend on) and the contract in issue #3.</li>
+ * <li>picket.dev/v1alpha1 WorkloadProfile: not written here but read from the project's own CRD in
+ * manifests/crd/ ({@link CrdSchema}: structural schema, defaults and CEL rules, as the API server checks it).</li>
  * </ul>
  */
 final class CustomResourceShapes {
@@ -34,7 +34,6 @@ final class CustomResourceShapes {
 
     static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     static final String GO_DURATION = "([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+";
-    static final String QUANTITY = "[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?";
     static final String CIDR = "[0-9a-fA-F:.]+/[0-9]{1,3}";
 
     static final Shape LABEL_SELECTOR = object()
@@ -174,41 +173,9 @@ final class CustomResourceShapes {
             .field("ingress", list(CALICO_RULE))
             .field("egress", list(CALICO_RULE)));
 
-    // picket.dev/v1alpha1 (the sidecar's dev.picket.profile.WorkloadProfileSpec)
-    private static final Shape PICKET_MODE = oneOf("learn", "monitor", "enforce");
-    private static final Shape PICKET_ACTION = oneOf("report", "kill", "quarantine");
-    private static final Shape PICKET_PROTOCOL = oneOf("tcp", "udp", "any");
-
-    static final Shape WORKLOAD_PROFILE = resource(true, object()
-            .field("selector", LABEL_SELECTOR)
-            .field("mode", PICKET_MODE)
-            .field("learn", object().field("duration", matching(GO_DURATION)).field("then", PICKET_MODE))
-            .field("processes", object()
-                    .field("allow", list(object().required("exe", string()).field("parent", string())))
-                    .field("allowRoot", bool()))
-            .field("network", object()
-                    .field("egress", list(object()
-                            .required("cidr", matching(CIDR))
-                            .field("ports", list(integer(1, 65535)))
-                            .field("protocol", PICKET_PROTOCOL)))
-                    .field("listen", list(object()
-                            .required("port", integer(1, 65535))
-                            .field("protocol", PICKET_PROTOCOL))))
-            .field("resources", object()
-                    .field("cpuCores", number(0))
-                    .field("memory", matching(QUANTITY))
-                    .field("processes", integer(1, Integer.MAX_VALUE))
-                    .field("threads", integer(1, Integer.MAX_VALUE))
-                    .field("openFiles", integer(1, Integer.MAX_VALUE))
-                    .field("forksPerMinute", integer(1, Integer.MAX_VALUE))
-                    .field("sustain", matching(GO_DURATION)))
-            .field("threats", object().field("disable", list(matching(DNS_LABEL))))
-            .field("actions", object()
-                    .field("process", PICKET_ACTION)
-                    .field("egress", PICKET_ACTION)
-                    .field("listen", PICKET_ACTION)
-                    .field("resource", PICKET_ACTION)
-                    .field("threat", PICKET_ACTION)));
+    // picket.dev/v1alpha1: the project's own CRD, checked in under manifests/crd/ and installed by the base.
+    static final Shape WORKLOAD_PROFILE = CrdSchema.load(ManifestTree.ROOT.resolve("crd/workloadprofiles.picket.dev-v1.yml"),
+            "v1alpha1");
 
     /** apiVersion + "/" + kind to its shape: every custom resource kind the manifests may contain. */
     static final Map<String, Shape> BY_KIND = Map.of(

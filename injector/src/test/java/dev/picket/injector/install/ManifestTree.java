@@ -110,10 +110,19 @@ final class ManifestTree {
     }
 
     static List<HasMetadata> plainBase() {
+        return plainResources(BASE);
+    }
+
+    /** The objects of a kustomization's resources as written: files, and directories (kustomizations) followed. */
+    static List<HasMetadata> plainResources(Path dir) {
         List<HasMetadata> objects = new ArrayList<>();
-        for (JsonNode resource : kustomization(BASE).path("resources")) {
-            Path file = BASE.resolve(resource.asText());
-            StrictParser.Parsed parsed = StrictParser.parse(read(file), relative(file));
+        for (JsonNode resource : kustomization(dir).path("resources")) {
+            Path target = dir.resolve(resource.asText()).normalize();
+            if (Files.isDirectory(target)) {
+                objects.addAll(plainResources(target));
+                continue;
+            }
+            StrictParser.Parsed parsed = StrictParser.parse(read(target), relative(target));
             assertEquals(List.of(), parsed.problems());
             objects.addAll(parsed.objects());
         }
