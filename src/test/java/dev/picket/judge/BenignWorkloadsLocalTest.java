@@ -5,6 +5,7 @@ import dev.picket.observe.SocketSample;
 import dev.picket.profile.Profile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,12 +38,12 @@ class BenignWorkloadsLocalTest {
     private static final Duration LEARN = Duration.ofMillis(1500);
     private static final Duration REPLAY = Duration.ofSeconds(3);
 
-    private Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         Tools.requireTools();
-        dir = Files.createTempDirectory("picket-benign");
     }
 
     private static String learn(Spawner root) {

@@ -3,6 +3,7 @@ package dev.picket.judge;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picket.profile.ThreatRule;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectionThreatsPodTest {
 
+    @TempDir
+    Path dir;
+
     @Test
     void aShortLivedMetadataRequestIsCaughtFromItsTimeWaitRemnant() throws Exception {
-        Path dir = Files.createTempDirectory("picket-imds");
         String profile = Profiles.document("""
                 mode: monitor
                 processes:

@@ -5,6 +5,7 @@ import dev.picket.profile.Mode;
 import dev.picket.profile.Profile;
 import dev.picket.profile.ProfileCompiler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +31,15 @@ class LearnEnforcePodTest {
     private static final Duration LEARN = Duration.ofSeconds(13);
     private static final Duration REPLAY = Duration.ofSeconds(60);
 
+    @TempDir
+    Path triggers;
+
     @Test
     void learnedProfileReplaysAMinuteCleanThenCatchesAnUnknownExecAndANewEgress() throws Exception {
         String embeddedDefault;
         try (InputStream in = ProfileCompiler.class.getClassLoader().getResourceAsStream(ProfileCompiler.EMBEDDED_DEFAULT)) {
             embeddedDefault = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Path triggers = Files.createTempDirectory("picket-roundtrip");
         Path execTrigger = triggers.resolve("exec");
         Path egressTrigger = triggers.resolve("egress");
         String workload = String.join("\n",

@@ -117,5 +117,6 @@ final class NetLab implements AutoCloseable {
     @Override
     public void close() {
         children.close();
+        Tools.deleteTree(dir);
     }
 }

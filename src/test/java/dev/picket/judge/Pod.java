@@ -208,5 +208,6 @@ final class Pod implements AutoCloseable {
         }
         entered.close();
         sandbox.close();
+        Tools.deleteTree(dir);
     }
 }

@@ -35,7 +35,7 @@ class ProcessStateThreatsLocalTest {
     void setUp() throws IOException {
         Tools.requireTools("unshare", "setpriv");
         sleep = Tools.real("sleep");
-        dir = Files.createTempDirectory(Path.of("/tmp"), "picket-state");
+        dir = Files.createTempDirectory(Path.of("/tmp"), "picket-judge-state");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 

@@ -80,11 +80,17 @@ class ReverseShellLocalTest {
                     "[os.dup2(s.fileno(), fd) for fd in (0, 1, 2)]",
                     "pty.spawn('/bin/sh')"));
             try (Socket session = attacker.accept()) {
-                Finding f = w.await(ThreatRule.REVERSE_SHELL.id(), Duration.ofSeconds(10));
+                w.until(Duration.ofSeconds(10), "the relay", x -> x.findings().stream().anyMatch(f -> f.subject().pid() == relay));
                 w.scanFor(Duration.ofMillis(800));
-                assertThat(w.findings()).containsExactly(f);
+                Finding f = w.findings().stream().filter(x -> x.subject().pid() == relay).findFirst().orElseThrow();
                 Expect.threat(f, ThreatRule.REVERSE_SHELL, relay);
                 assertThat(f.remote()).isEqualTo("127.0.0.1:" + port + "/tcp");
+                // pty.spawn's child is Python on the socket too until it has moved its stdio to the pty and
+                // exec'd the shell: a scan in that moment reports it as well, rightly
+                assertThat(w.findings()).allSatisfy(x -> {
+                    assertThat(x.rule()).isEqualTo(ThreatRule.REVERSE_SHELL.id());
+                    assertThat(x.subject().pid() == relay || x.subject().ppid() == relay).isTrue();
+                });
             }
         }
     }

@@ -134,6 +134,20 @@ final class Tools {
                 () -> exe.equals(exe(pid)) && argv.equals(argv(pid)));
     }
 
+    /** Deletes a directory the test made, and everything in it; quietly, it is only tidying up. */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a file still held by a dying process: left for the system's tmp cleaning
+        }
+    }
+
     /** Children of a process as the kernel lists them (the first thread's). */
     static long[] children(long pid) {
         try {
