@@ -45,9 +45,11 @@ class RbacRulesTest {
             "ClusterRole/picket-sidecar-auth", Set.of(
                     "authentication.k8s.io tokenreviews [create]",
                     "authorization.k8s.io subjectaccessreviews [create]"),
+            // The verbs dev.picket.kube.KubeAuthorizer asks a SubjectAccessReview for, one per control call kind.
             "ClusterRole/picket-operator", Set.of(
-                    "picket.dev workloadprofiles/mode [create]",
-                    "picket.dev workloadprofiles/quarantine [create]"));
+                    "picket.dev workloadprofiles/observed [get]",
+                    "picket.dev workloadprofiles/quarantine [create]",
+                    "picket.dev workloadprofiles/mode [update]"));
 
     private static final Map<String, String> INJECTOR_BINDINGS = Map.of(
             "ClusterRoleBinding/picket-injector", "ClusterRole/picket-injector -> ServiceAccount picket-system/picket-injector",
