@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Threats visible in where the workload connects: a cloud metadata service (credential theft), the
- * Kubernetes API server (discovery, lateral movement), a well-known mining-pool port.
+ * Kubernetes API server (discovery, lateral movement), a well-known mining-pool port. Port 53 of a
+ * configured resolver is DNS even on a metadata address (Azure resolves names at 168.63.129.16).
  */
 final class ConnectionThreats implements Rule {
 
@@ -33,7 +34,9 @@ final class ConnectionThreats implements Rule {
             String who = owner != null ? Describe.process(owner) : "a closed connection (no owner left)";
             String key = (owner != null ? Finding.identityOf(owner) : "orphan") + "|" + s.remoteSpec();
             InetAddress a = s.remote().address();
-            if (METADATA.contains(a)) {
+            // Azure's 168.63.129.16 is also the platform resolver (dnsPolicy: Default): a lookup is DNS
+            boolean dnsToResolver = s.remote().port() == 53 && scene.context.isResolver(a);
+            if (METADATA.contains(a) && !dnsToResolver) {
                 out.add(Threats.of(ThreatRule.CLOUD_METADATA, key, owner, s.remoteSpec(),
                         who + " contacts the cloud metadata service at " + s.remoteSpec()));
             }

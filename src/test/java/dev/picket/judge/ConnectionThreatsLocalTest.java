@@ -59,6 +59,25 @@ class ConnectionThreatsLocalTest {
         }
     }
 
+    /**
+     * On Azure 168.63.129.16 is both the WireServer and the platform resolver a pod with {@code dnsPolicy:
+     * Default} uses: a lookup there is DNS, not metadata; its other ports are still the WireServer.
+     */
+    @Test
+    void dnsToAResolverOnAMetadataAddressIsNotCloudMetadata() throws Exception {
+        JudgeContext context = new JudgeContext(List.of(InetAddress.getByName(NetLab.AZURE_WIRESERVER)), Optional.empty(),
+                0, 32768, 60999);
+        try (Spawner root = lab.spawner(); Watch w = Watch.tree(root.pid(), PROFILE, context)) {
+            long client = lab.client(root, "azure", "dns:168.63.129.16:53", "tcpdns:168.63.129.16:53", "tcp:168.63.129.16:80");
+            Finding f = w.await(ThreatRule.CLOUD_METADATA.id());
+            w.scanFor(Duration.ofSeconds(1));
+            assertThat(w.last().outbound()).as("the lookups are seen").hasSize(3);
+            assertThat(w.findings()).containsExactly(f);
+            Expect.threat(f, ThreatRule.CLOUD_METADATA, client);
+            assertThat(f.remote()).isEqualTo("168.63.129.16:80/tcp");
+        }
+    }
+
     @Test
     void theKubernetesApiServerOnItsPortIsKubeApiContact() throws Exception {
         JudgeContext context = new JudgeContext(List.of(), Optional.of(InetAddress.getByName(NetLab.KUBE_API)), 443,

@@ -27,6 +27,8 @@ final class NetLab implements AutoCloseable {
     /** A Kubernetes API server's service address. */
     static final String KUBE_API = "10.96.0.1";
     static final String METADATA = "169.254.169.254";
+    /** Azure's WireServer: a metadata address and, on port 53, the platform's DNS resolver. */
+    static final String AZURE_WIRESERVER = "168.63.129.16";
     static final String METADATA_V6 = "fd00:ec2::254";
 
     private final Children children;
@@ -52,7 +54,7 @@ final class NetLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> v4 = List.of(REMOTE, OTHER, RESOLVER, KUBE_API, METADATA);
+        List<String> v4 = List.of(REMOTE, OTHER, RESOLVER, KUBE_API, METADATA, AZURE_WIRESERVER);
         StringBuilder setup = new StringBuilder("ip link set lo up");
         for (String a : v4) {
             setup.append(" && ip addr add ").append(a).append("/32 dev lo");
