@@ -28,10 +28,12 @@ import java.util.Set;
  * @param resources       the ceilings
  * @param disabledThreats built-in threat rules the profile turned off
  * @param actions         the action for every violation kind (all five present)
+ * @param images          the image policy, which only the injector enforces (carried so the profile is whole)
+ * @param podSecurity     the pod-security gate's mode, which only the injector uses
  */
 public record Profile(String name, String source, long generation, Mode mode, Learn learn, ProcessRules processes,
         NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats,
-        Map<ViolationKind, ActionType> actions) {
+        Map<ViolationKind, ActionType> actions, ImageRules images, PodSecurityMode podSecurity) {
 
     public Profile {
         Objects.requireNonNull(name, "name");
@@ -41,6 +43,8 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         Objects.requireNonNull(processes, "processes");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(podSecurity, "podSecurity");
         EnumSet<ThreatRule> disabled = EnumSet.noneOf(ThreatRule.class);
         disabled.addAll(disabledThreats);
         disabledThreats = Collections.unmodifiableSet(disabled);
@@ -50,6 +54,14 @@ public record Profile(String name, String source, long generation, Mode mode, Le
             throw new IllegalArgumentException("an action for every violation kind is required: " + actions);
         }
         actions = Collections.unmodifiableMap(all);
+    }
+
+    /** A profile without admission rules (no image policy, pod-security gate {@code warn}): all the judge uses. */
+    public Profile(String name, String source, long generation, Mode mode, Learn learn, ProcessRules processes,
+            NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats,
+            Map<ViolationKind, ActionType> actions) {
+        this(name, source, generation, mode, learn, processes, network, resources, disabledThreats, actions,
+                ImageRules.NONE, PodSecurityMode.WARN);
     }
 
     /** Whether {@code exe} (the resolved executable path) may run as a child of {@code parentExe} (null: unknown). */
@@ -99,12 +111,12 @@ public record Profile(String name, String source, long generation, Mode mode, Le
 
     public Profile withMode(Mode newMode) {
         return newMode == mode ? this : new Profile(name, source, generation, newMode, learn, processes, network,
-                resources, disabledThreats, actions);
+                resources, disabledThreats, actions, images, podSecurity);
     }
 
     public Profile withGeneration(long newGeneration) {
         return new Profile(name, source, newGeneration, mode, learn, processes, network, resources, disabledThreats,
-                actions);
+                actions, images, podSecurity);
     }
 
     /**
@@ -140,6 +152,8 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         ActionsSpec act = new ActionsSpec();
         actions.forEach(act::set);
         spec.setActions(act);
+        spec.setImages(images.toSpec());
+        spec.setPodSecurity(podSecurity);
         return spec;
     }
 }

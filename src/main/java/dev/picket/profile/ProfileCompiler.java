@@ -17,7 +17,8 @@ import java.util.OptionalLong;
 /**
  * Turns a profile into the immutable {@link Profile} the judge uses, filling in the defaults for whatever the
  * profile left empty: mode {@code monitor}, learn then {@code monitor}, {@code allowRoot: false}, protocol
- * {@code any}, any port, sustain 5s, every threat rule on, every action {@code report}. Every entry point
+ * {@code any}, any port, sustain 5s, every threat rule on, every action {@code report}, image actions {@code warn},
+ * pod security {@code warn}. Every entry point
  * validates first; a profile with problems never compiles.
  */
 public final class ProfileCompiler {
@@ -68,7 +69,20 @@ public final class ProfileCompiler {
         String name = validated.getMetadata() == null ? "" : validated.getMetadata().getName();
         return new Profile(name, source, generation, or(spec.getMode(), Mode.MONITOR), learn(spec.getLearn()),
                 processes(spec.getProcesses()), network(spec.getNetwork()), resources(spec.getResources()),
-                disabled(spec.getThreats()), actions(spec.getActions()));
+                disabled(spec.getThreats()), actions(spec.getActions()), images(spec.getImages()),
+                or(spec.getPodSecurity(), PodSecurityMode.WARN));
+    }
+
+    private static ImageRules images(ImagesSpec images) {
+        if (images == null) {
+            return ImageRules.NONE;
+        }
+        ImageAllowSpec allow = images.getAllow();
+        DenyTagsSpec tags = images.getDenyTags();
+        return new ImageRules(
+                Optional.ofNullable(allow).map(a -> new ImageRules.Rule(a.getRepositories(), or(a.getAction(), ImageAction.WARN))),
+                Optional.ofNullable(images.getRequireDigest()).map(d -> or(d.getAction(), ImageAction.WARN)),
+                Optional.ofNullable(tags).map(t -> new ImageRules.Rule(t.getTags(), or(t.getAction(), ImageAction.WARN))));
     }
 
     private static Learn learn(LearnSpec learn) {

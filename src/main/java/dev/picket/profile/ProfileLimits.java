@@ -32,6 +32,13 @@ public final class ProfileLimits {
     public static final int MAX_SELECTOR_EXPRESSIONS = 32;
     public static final int MAX_SELECTOR_VALUES = 64;
 
+    /** Entries of {@code spec.images.allow.repositories}. */
+    public static final int MAX_IMAGE_REPOSITORIES = 256;
+    /** Longest repository pattern; a repository name has at most 255 characters. */
+    public static final int MAX_IMAGE_PATTERN_LENGTH = 512;
+    /** Entries of {@code spec.images.denyTags.tags}. */
+    public static final int MAX_DENY_TAGS = 64;
+
     public static final Duration MAX_LEARN_DURATION = Duration.ofDays(90);
     public static final Duration MAX_SUSTAIN = Duration.ofHours(1);
     public static final double MAX_CPU_CORES = 1024;

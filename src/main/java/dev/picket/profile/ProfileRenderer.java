@@ -102,7 +102,24 @@ public final class ProfileRenderer {
             }
             out.setActions(copy);
         }
+        out.setImages(images(in.getImages()));
+        out.setPodSecurity(in.getPodSecurity());
         return out;
+    }
+
+    private static ImagesSpec images(ImagesSpec in) {
+        if (in == null) {
+            return null;
+        }
+        ImageAllowSpec allow = in.getAllow() == null ? null : new ImageAllowSpec(
+                sortedDistinct(in.getAllow().getRepositories(), Function.identity(), Comparator.naturalOrder()),
+                in.getAllow().getAction());
+        RequireDigestSpec digest = in.getRequireDigest() == null ? null
+                : new RequireDigestSpec(in.getRequireDigest().getAction());
+        DenyTagsSpec tags = in.getDenyTags() == null ? null : new DenyTagsSpec(
+                sortedDistinct(in.getDenyTags().getTags(), Function.identity(), Comparator.naturalOrder()),
+                in.getDenyTags().getAction());
+        return allow == null && digest == null && tags == null ? null : new ImagesSpec(allow, digest, tags);
     }
 
     /** An empty selector stays: unlike an absent one, it selects every pod. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,7 +33,7 @@ final class SpecValidator {
             "resourceVersion", "generation", "creationTimestamp", "managedFields", "ownerReferences", "finalizers",
             "generateName", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink");
     static final List<String> SPEC_FIELDS = List.of("selector", "mode", "learn", "processes", "network", "resources",
-            "threats", "actions");
+            "threats", "actions", "images", "podSecurity");
     private static final List<String> SELECTOR_FIELDS = List.of("matchLabels", "matchExpressions");
     private static final List<String> EXPRESSION_FIELDS = List.of("key", "operator", "values");
     private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
@@ -45,6 +46,10 @@ final class SpecValidator {
     private static final List<String> RESOURCES_FIELDS = List.of("cpuCores", "memory", "processes", "threads",
             "openFiles", "forksPerMinute", "sustain");
     private static final List<String> THREATS_FIELDS = List.of("disable");
+    private static final List<String> IMAGES_FIELDS = List.of("allow", "requireDigest", "denyTags");
+    private static final List<String> IMAGE_ALLOW_FIELDS = List.of("repositories", "action");
+    private static final List<String> REQUIRE_DIGEST_FIELDS = List.of("action");
+    private static final List<String> DENY_TAGS_FIELDS = List.of("tags", "action");
     private static final List<String> ACTIONS_FIELDS =
             Stream.of(ViolationKind.values()).map(ViolationKind::wire).toList();
 
@@ -144,6 +149,8 @@ final class SpecValidator {
         spec.setResources(resources(o.get("resources"), Problems.child(path, "resources")));
         spec.setThreats(threats(o.get("threats"), Problems.child(path, "threats")));
         spec.setActions(actions(o.get("actions"), Problems.child(path, "actions")));
+        spec.setImages(images(o.get("images"), Problems.child(path, "images")));
+        spec.setPodSecurity(enumValue(o.get("podSecurity"), Problems.child(path, "podSecurity"), PodSecurityMode.class));
         return spec;
     }
 
@@ -440,6 +447,62 @@ final class SpecValidator {
             actions.set(kind, enumValue(o.get(kind.wire()), Problems.child(path, kind.wire()), ActionType.class));
         }
         return actions;
+    }
+
+    private ImagesSpec images(JsonNode node, String path) {
+        ObjectNode o = fields(node, path, IMAGES_FIELDS);
+        if (o == null) {
+            return null;
+        }
+        ImagesSpec images = new ImagesSpec();
+        String allowPath = Problems.child(path, "allow");
+        ObjectNode allow = fields(o.get("allow"), allowPath, IMAGE_ALLOW_FIELDS);
+        if (allow != null) {
+            List<String> repositories = patterns(allow.get("repositories"), Problems.child(allowPath, "repositories"),
+                    ProfileLimits.MAX_IMAGE_REPOSITORIES, "the repositories images may come from",
+                    ImagePatterns::repositoryProblem);
+            images.setAllow(new ImageAllowSpec(repositories, enumValue(allow.get("action"),
+                    Problems.child(allowPath, "action"), ImageAction.class)));
+        }
+        String digestPath = Problems.child(path, "requireDigest");
+        ObjectNode digest = fields(o.get("requireDigest"), digestPath, REQUIRE_DIGEST_FIELDS);
+        if (digest != null) {
+            images.setRequireDigest(new RequireDigestSpec(enumValue(digest.get("action"), Problems.child(digestPath, "action"),
+                    ImageAction.class)));
+        }
+        String tagsPath = Problems.child(path, "denyTags");
+        ObjectNode tags = fields(o.get("denyTags"), tagsPath, DENY_TAGS_FIELDS);
+        if (tags != null) {
+            List<String> denied = patterns(tags.get("tags"), Problems.child(tagsPath, "tags"), ProfileLimits.MAX_DENY_TAGS,
+                    "the tags to deny, e.g. [latest]", ImagePatterns::tagProblem);
+            images.setDenyTags(new DenyTagsSpec(denied, enumValue(tags.get("action"), Problems.child(tagsPath, "action"),
+                    ImageAction.class)));
+        }
+        return images;
+    }
+
+    /** A required, non-empty list of patterns, each checked by {@code check}. */
+    private List<String> patterns(JsonNode node, String path, int max, String what,
+            Function<String, Optional<String>> check) {
+        if (absent(node)) {
+            problems.add(path, "is required: " + what);
+            return null;
+        }
+        List<String> patterns = stringList(node, path, max);
+        if (patterns == null) {
+            return null;
+        }
+        if (patterns.isEmpty()) {
+            problems.add(path, "must not be empty: list " + what);
+        }
+        for (int i = 0; i < patterns.size(); i++) {
+            String p = patterns.get(i);
+            if (p != null) {
+                String at = Problems.index(path, i);
+                check.apply(p).ifPresent(problem -> problems.add(at, Text.quote(p) + " " + problem));
+            }
+        }
+        return patterns;
     }
 
     // ---- value checks ----

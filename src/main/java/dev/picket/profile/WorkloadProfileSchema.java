@@ -33,6 +33,15 @@ public final class WorkloadProfileSchema {
     /** A label value: at most 63 characters, alphanumeric at both ends; empty is allowed. */
     public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 
+    /**
+     * A repository pattern of {@code spec.images.allow}: a lower-case registry host (with an optional port) and path
+     * segments, with {@code *}, {@code **} and {@code ?}; no tag, no digest. {@link ImagePatterns} checks the rest.
+     */
+    public static final String REPOSITORY_PATTERN = "^[a-z0-9*?][a-z0-9.*?-]*(:[0-9*?]+)?(/[a-z0-9._*?-]+)*$";
+
+    /** A tag of {@code spec.images.denyTags}, with {@code *} and {@code ?}. */
+    public static final String TAG_PATTERN = "^[A-Za-z0-9_*?][A-Za-z0-9_.*?-]{0,127}$";
+
     private WorkloadProfileSchema() {
     }
 

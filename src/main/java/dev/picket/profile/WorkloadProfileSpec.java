@@ -18,7 +18,8 @@ import java.util.Objects;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"selector", "mode", "learn", "processes", "network", "resources", "threats", "actions"})
+@JsonPropertyOrder({"selector", "mode", "learn", "processes", "network", "resources", "threats", "actions", "images",
+        "podSecurity"})
 public class WorkloadProfileSpec {
 
     @JsonPropertyDescription("Pods (by label) this profile applies to when they carry no picket.dev/profile annotation."
@@ -48,6 +49,16 @@ public class WorkloadProfileSpec {
 
     @JsonPropertyDescription("What to do per violation kind: report | kill | quarantine. Absent: report.")
     private ActionsSpec actions;
+
+    @JsonPropertyDescription("Image policy the Picket injector applies when a pod this profile governs is created:"
+            + " allowed repositories, required digests, denied tags, each deny | warn. Not used by the sidecar.")
+    private ImagesSpec images;
+
+    @JsonProperty(defaultValue = "warn")
+    @JsonPropertyDescription("warn | enforce: what the Picket injector does with a pod this profile governs that could"
+            + " blind or bypass Picket (privileged, host namespaces, hostPath, added capabilities, privilege escalation,"
+            + " the sidecar's UID). Absent: warn.")
+    private PodSecurityMode podSecurity;
 
     public LabelSelector getSelector() {
         return selector;
@@ -113,23 +124,40 @@ public class WorkloadProfileSpec {
         this.actions = actions;
     }
 
+    public ImagesSpec getImages() {
+        return images;
+    }
+
+    public void setImages(ImagesSpec images) {
+        this.images = images;
+    }
+
+    public PodSecurityMode getPodSecurity() {
+        return podSecurity;
+    }
+
+    public void setPodSecurity(PodSecurityMode podSecurity) {
+        this.podSecurity = podSecurity;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WorkloadProfileSpec s && Objects.equals(selector, s.selector) && mode == s.mode
                 && Objects.equals(learn, s.learn) && Objects.equals(processes, s.processes)
                 && Objects.equals(network, s.network) && Objects.equals(resources, s.resources)
-                && Objects.equals(threats, s.threats) && Objects.equals(actions, s.actions);
+                && Objects.equals(threats, s.threats) && Objects.equals(actions, s.actions)
+                && Objects.equals(images, s.images) && podSecurity == s.podSecurity;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(selector, mode, learn, processes, network, resources, threats, actions);
+        return Objects.hash(selector, mode, learn, processes, network, resources, threats, actions, images, podSecurity);
     }
 
     @Override
     public String toString() {
         return "WorkloadProfileSpec{selector=" + selector + ", mode=" + mode + ", learn=" + learn + ", processes="
                 + processes + ", network=" + network + ", resources=" + resources + ", threats=" + threats
-                + ", actions=" + actions + "}";
+                + ", actions=" + actions + ", images=" + images + ", podSecurity=" + podSecurity + "}";
     }
 }

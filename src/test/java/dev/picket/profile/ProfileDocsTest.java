@@ -55,7 +55,7 @@ class ProfileDocsTest {
                 valid++;
             }
         }
-        assertEquals(6, valid);
+        assertEquals(7, valid);
         assertEquals(1, refused);
     }
 
@@ -90,5 +90,8 @@ class ProfileDocsTest {
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_LISTEN_RULES + " entries | A listening socket"));
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_PORTS_PER_RULE + " entries, each 1–65535"));
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_DISABLED_THREATS + " entries | Built-in threat rules"));
+        assertTrue(doc.contains("| 1–" + ProfileLimits.MAX_IMAGE_REPOSITORIES + " entries, each ≤ "
+                + ProfileLimits.MAX_IMAGE_PATTERN_LENGTH + " characters | Injector only"));
+        assertTrue(doc.contains("| 1–" + ProfileLimits.MAX_DENY_TAGS + " entries | Injector only"));
     }
 }

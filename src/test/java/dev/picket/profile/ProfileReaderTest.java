@@ -111,7 +111,7 @@ class ProfileReaderTest {
                 "kind: must be WorkloadProfile, got \"Foo\"",
                 "metadata.name: \"X\" is not a valid name: lower-case letters, digits, '-' and '.', at most 253 characters",
                 "spec.proceses: unknown field (did you mean \"processes\"?); known fields: selector, mode, learn, "
-                        + "processes, network, resources, threats, actions",
+                        + "processes, network, resources, threats, actions, images, podSecurity",
                 "spec.mode: \"Enforce\" is not one of learn, monitor, enforce (write it in lower case)",
                 "spec.learn.duration: \"10 minutes\" is not a valid duration (e.g. 30s, 10m, 1h30m): unknown unit "
                         + "\" minutes\" (use ns, us, ms, s, m or h)",
@@ -202,7 +202,31 @@ class ProfileReaderTest {
             selector: {matchExpressions: [{key: app, operator: Exists, values: [a]}]} | spec.selector.matchExpressions[0].values: must be empty for operator Exists
             selector: {matchExpressions: [{operator: Exists}]} | spec.selector.matchExpressions[0].key: is required
             selector: {matchLabel: {app: x}}         | spec.selector.matchLabel: unknown field (did you mean "matchLabels"?); known fields: matchLabels, matchExpressions
-            images: {deny: [latest]}                 | spec.images: unknown field; known fields: selector, mode, learn, processes, network, resources, threats, actions
+            images: {deny: [latest]}                 | spec.images.deny: unknown field; known fields: allow, requireDigest, denyTags
+            images: [latest]                         | spec.images: must be a mapping with the fields allow, requireDigest, denyTags; got a list
+            images: {allow: {action: deny}}          | spec.images.allow.repositories: is required: the repositories images may come from
+            images: {allow: {repositories: []}}      | spec.images.allow.repositories: must not be empty: list the repositories images may come from
+            images: {allow: {repositories: nginx}}   | spec.images.allow.repositories: must be a list, got the string "nginx"
+            images: {allow: {repositories: [nginx]}} | spec.images.allow.repositories[0]: "nginx" starts with no registry: patterns match the full repository name, registry included (docker.io/library/nginx for the image nginx), so start with a registry host, or with * or **
+            images: {allow: {repositories: [library/nginx]}} | spec.images.allow.repositories[0]: "library/nginx" starts with no registry: patterns match the full repository name, registry included (docker.io/library/nginx for the image nginx), so start with a registry host, or with * or **
+            images: {allow: {repositories: ["docker.io/library/nginx:1.27"]}} | spec.images.allow.repositories[0]: "docker.io/library/nginx:1.27" names a tag; a pattern matches repositories, so leave out :tag (use denyTags for tags)
+            images: {allow: {repositories: ["docker.io/x@sha256:00"]}} | spec.images.allow.repositories[0]: "docker.io/x@sha256:00" names a digest; a pattern matches repositories, so leave out @sha256:... (use requireDigest to demand digests)
+            images: {allow: {repositories: [Registry.Example.com/app]}} | spec.images.allow.repositories[0]: "Registry.Example.com/app" is not a repository pattern: a lower-case registry host[:port], then path segments of a-z 0-9 . _ - separated by single slashes, with *, ** and ?
+            images: {allow: {repositories: [registry.example.com//app]}} | spec.images.allow.repositories[0]: "registry.example.com//app" is not a repository pattern: a lower-case registry host[:port], then path segments of a-z 0-9 . _ - separated by single slashes, with *, ** and ?
+            images: {allow: {repositories: ["registry.example.com/***"]}} | spec.images.allow.repositories[0]: "registry.example.com/***" has *** ; use * (within one segment) or ** (across segments)
+            images: {allow: {repositories: ["registry.example.com/[ab]"]}} | spec.images.allow.repositories[0]: "registry.example.com/[ab]" is not a repository pattern: a lower-case registry host[:port], then path segments of a-z 0-9 . _ - separated by single slashes, with *, ** and ?
+            images: {allow: {repositories: [~]}}     | spec.images.allow.repositories[0]: must be a string, got null
+            images: {allow: {repositories: [r.io/a], action: block}} | spec.images.allow.action: "block" is not one of deny, warn
+            images: {allow: {repositories: [r.io/a], action: Deny}} | spec.images.allow.action: "Deny" is not one of deny, warn (write it in lower case)
+            images: {requireDigest: true}            | spec.images.requireDigest: must be a mapping with the fields action; got the boolean true
+            images: {requireDigest: {action: kill}}  | spec.images.requireDigest.action: "kill" is not one of deny, warn
+            images: {denyTags: {action: deny}}       | spec.images.denyTags.tags: is required: the tags to deny, e.g. [latest]
+            images: {denyTags: {tags: [latest], actoin: deny}} | spec.images.denyTags.actoin: unknown field (did you mean "action"?); known fields: tags, action
+            images: {denyTags: {tags: ["-rc"]}}      | spec.images.denyTags.tags[0]: "-rc" is not a tag: letters, digits, _ . - (not first) and the wildcards * and ?, at most 128 characters
+            images: {denyTags: {tags: ["a/b"]}}      | spec.images.denyTags.tags[0]: "a/b" is not a tag: letters, digits, _ . - (not first) and the wildcards * and ?, at most 128 characters
+            podSecurity: Enforce                     | spec.podSecurity: "Enforce" is not one of warn, enforce (write it in lower case)
+            podSecurity: true                        | spec.podSecurity: must be a string, got the boolean true
+            podSecurity: deny                        | spec.podSecurity: "deny" is not one of warn, enforce
             """)
     void refusesWithPathAndReason(String spec, String expected) {
         assertEquals(expected, problems(withSpec(spec)));
@@ -228,7 +252,7 @@ class ProfileReaderTest {
                 metadata: {nmae: checkout}
                 """));
         assertEquals("spec: must be a mapping with the fields selector, mode, learn, processes, network, resources, "
-                + "threats, actions; got a list", problems(Docs.HEADER + "spec: [mode, enforce]\n"));
+                + "threats, actions, images, podSecurity; got a list", problems(Docs.HEADER + "spec: [mode, enforce]\n"));
         assertEquals("status: must be a mapping, got the string \"ok\"", problems(Docs.HEADER + "status: ok\n"));
     }
 
@@ -240,6 +264,8 @@ class ProfileReaderTest {
             network: {egress: [{cidr: "::/0", ports: [%s]}]} | 80 | spec.network.egress[0].ports: has 100000 entries, at most 256 are allowed
             threats: {disable: [%s]}                       | foo | spec.threats.disable: has 100000 entries, at most 64 are allowed
             selector: {matchExpressions: [%s]}             | {}  | spec.selector.matchExpressions: has 100000 entries, at most 32 are allowed
+            images: {allow: {repositories: [%s]}}          | r.io/a | spec.images.allow.repositories: has 100000 entries, at most 256 are allowed
+            images: {denyTags: {tags: [%s]}}               | latest | spec.images.denyTags.tags: has 100000 entries, at most 64 are allowed
             """)
     void refusesHundredThousandEntryListsByTheirLengthQuickly(String template, String entry, String expected) {
         String entries = String.join(",", java.util.Collections.nCopies(100_000, entry));

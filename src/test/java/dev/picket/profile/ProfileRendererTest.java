@@ -212,6 +212,54 @@ class ProfileRendererTest {
                     listen: report
                     resource: report
                     threat: report
+                  podSecurity: warn
                 """, ProfileRenderer.render(defaults));
+    }
+
+    @Test
+    void rendersTheAdmissionRulesSortedWithEveryActionWrittenOut() {
+        Profile p = Docs.compile(Docs.withSpec("""
+                images:
+                  denyTags: {tags: [latest, "*-SNAPSHOT", latest]}
+                  requireDigest: {}
+                  allow:
+                    action: deny
+                    repositories: [registry.example.com/team/*, docker.io/library/python, registry.example.com/team/*]
+                podSecurity: enforce
+                """));
+        assertEquals(new ImageRules(
+                java.util.Optional.of(new ImageRules.Rule(java.util.List.of("registry.example.com/team/*",
+                        "docker.io/library/python", "registry.example.com/team/*"), ImageAction.DENY)),
+                java.util.Optional.of(ImageAction.WARN),
+                java.util.Optional.of(new ImageRules.Rule(java.util.List.of("latest", "*-SNAPSHOT", "latest"),
+                        ImageAction.WARN))), p.images());
+        assertEquals(PodSecurityMode.ENFORCE, p.podSecurity());
+        String yaml = ProfileRenderer.render(p);
+        assertTrue(yaml.endsWith("""
+                  images:
+                    allow:
+                      repositories:
+                        - docker.io/library/python
+                        - registry.example.com/team/*
+                      action: deny
+                    requireDigest:
+                      action: warn
+                    denyTags:
+                      tags:
+                        - '*-SNAPSHOT'
+                        - latest
+                      action: warn
+                  podSecurity: enforce
+                """), yaml);
+        Profile again = Docs.compile(yaml);
+        assertEquals(p.toSpec().getPodSecurity(), again.podSecurity());
+        assertEquals(ProfileRenderer.render(p), ProfileRenderer.render(again));
+    }
+
+    @Test
+    void aProfileWithoutImagesHasNoImageRule() {
+        Profile p = Docs.compile(Docs.withSpec("images: {}"));
+        assertEquals(ImageRules.NONE, p.images());
+        assertEquals(PodSecurityMode.WARN, p.podSecurity());
     }
 }

@@ -45,6 +45,36 @@ class WorkloadProfileResourceTest {
     }
 
     @Test
+    void fabric8ReadsTheAdmissionRulesAsTheFileDoes() {
+        String yaml = Docs.withSpec("""
+                images:
+                  allow: {repositories: ["registry.example.com/team/**"], action: deny}
+                  requireDigest: {action: warn}
+                  denyTags: {tags: [latest]}
+                podSecurity: enforce
+                """);
+        WorkloadProfile fromFabric8 = serialization.unmarshal(yaml, WorkloadProfile.class);
+        WorkloadProfile fromFile = ProfileReader.read(yaml).orElseThrow();
+
+        assertEquals(fromFile.getSpec(), fromFabric8.getSpec());
+        assertEquals(ImageAction.DENY, fromFabric8.getSpec().getImages().getAllow().getAction());
+        assertEquals(PodSecurityMode.ENFORCE, fromFabric8.getSpec().getPodSecurity());
+        Validated<WorkloadProfile> validated = ProfileReader.validate(fromFabric8);
+        assertTrue(validated.isValid(), validated.describe());
+        assertEquals(Docs.compile(yaml).images(), ProfileCompiler.fromResource(fromFabric8, 1).orElseThrow().images());
+
+        WorkloadProfileSpec bad = new WorkloadProfileSpec();
+        bad.setImages(new ImagesSpec(new ImageAllowSpec(List.of("nginx"), null), null, new DenyTagsSpec(null, null)));
+        assertEquals(List.of(
+                "spec.images.allow.repositories[0]: \"nginx\" starts with no registry: patterns match the full repository "
+                        + "name, registry included (docker.io/library/nginx for the image nginx), so start with a registry "
+                        + "host, or with * or **",
+                "spec.images.denyTags.tags: is required: the tags to deny, e.g. [latest]"),
+                ProfileReader.validate(WorkloadProfile.of("x", bad)).problems().stream()
+                        .map(ValidationProblem::toString).toList());
+    }
+
+    @Test
     void aResourceIsCheckedWithTheSamePathsAsAFile() {
         WorkloadProfileSpec spec = new WorkloadProfileSpec();
         spec.setNetwork(new NetworkSpec(List.of(new EgressRuleSpec("10.0.0.0/8", List.of(0), null)),
