@@ -2,6 +2,7 @@ package dev.picket.judge;
 
 import dev.picket.observe.ProcessSample;
 import dev.picket.observe.Snapshot;
+import dev.picket.profile.Mode;
 import dev.picket.profile.Profile;
 
 import java.time.Duration;
@@ -19,6 +20,10 @@ import java.util.Set;
  * (time is the snapshot's), no Kubernetes. It remembers what it already reported so that a process,
  * connection or breach that lasts many scans raises one violation: a key is forgotten when the process
  * it belongs to is gone, or, for findings without a process, ten minutes after it was last seen.
+ *
+ * <p>In learn mode only threats are violations, so only threats are remembered and returned: what the
+ * workload does while learning was never reported, and the profile enforced afterwards (often the learned
+ * one with entries a reviewer removed) must judge what is still running as new.
  *
  * <p>Not thread-safe: called from the scan thread.
  */
@@ -58,6 +63,7 @@ public final class Judge {
             rule.evaluate(snapshot, profile, scene, all);
         }
         Instant now = snapshot.time();
+        boolean learning = profile.mode() == Mode.LEARN;
         List<Finding> fresh = new ArrayList<>();
         Set<String> threatIdentities = new HashSet<>();
         Set<String> threatRemotes = new HashSet<>();
@@ -72,6 +78,9 @@ public final class Judge {
                 if (f.remote() != null) {
                     threatRemotes.add(f.remote());
                 }
+            }
+            if (learning && f.threat() == null) {
+                continue; // see the class comment: not a violation, and not to be remembered as reported
             }
             if (lastSeen.put(f.key(), now) == null) {
                 fresh.add(f);
