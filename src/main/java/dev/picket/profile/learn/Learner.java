@@ -55,6 +55,8 @@ public final class Learner {
     private int peakThreads;
     private int peakOpenFiles;
     private double peakForksPerMinute;
+    /** Whether the fork rate was ever known while learning (it is not for the first 12 s of scans). */
+    private boolean forkRateKnown;
     private Instant since;
     private Instant lastNewItem;
     private long scans;
@@ -120,6 +122,7 @@ public final class Learner {
         peakOpenFiles = Math.max(peakOpenFiles, s.totals().openFds());
         if (!Double.isNaN(forksPerMinute)) {
             peakForksPerMinute = Math.max(peakForksPerMinute, forksPerMinute);
+            forkRateKnown = true;
         }
     }
 
@@ -136,7 +139,10 @@ public final class Learner {
         onNewItem.accept(kind, now);
     }
 
-    /** The learned profile: allowlists of everything seen, ceilings at the peaks times the headroom. */
+    /**
+     * The learned profile: allowlists of everything seen, ceilings at the peaks times the headroom;
+     * {@code forksPerMinute} only when the fork rate was measured while learning.
+     */
     public synchronized WorkloadProfileSpec spec() {
         WorkloadProfileSpec spec = new WorkloadProfileSpec();
         List<ProcessRuleSpec> allow = new ArrayList<>();
@@ -163,7 +169,10 @@ public final class Learner {
             r.setProcesses((int) Math.ceil(Math.max(peakProcesses * headroom, peakProcesses + 2)));
             r.setThreads((int) Math.ceil(Math.max(peakThreads * headroom, peakThreads + 8)));
             r.setOpenFiles((int) Math.ceil(Math.max(peakOpenFiles * headroom, peakOpenFiles + 16)));
-            r.setForksPerMinute((int) Math.ceil(Math.max(peakForksPerMinute * headroom, peakForksPerMinute + 30)));
+            if (forkRateKnown) {
+                // never measured is not zero: without a ceiling fork-burst keeps its default threshold
+                r.setForksPerMinute((int) Math.ceil(Math.max(peakForksPerMinute * headroom, peakForksPerMinute + 30)));
+            }
             spec.setResources(r);
         }
         return spec;
