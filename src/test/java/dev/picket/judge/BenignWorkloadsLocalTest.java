@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenignWorkloadsLocalTest {
 
     private static final Duration SECOND = Duration.ofSeconds(1);
-    private static final Duration LEARN = Duration.ofMillis(1500);
+    private static final Duration LEARN = Duration.ofSeconds(2);
     private static final Duration REPLAY = Duration.ofSeconds(3);
 
     @TempDir
