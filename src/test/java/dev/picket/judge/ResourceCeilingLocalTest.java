@@ -110,8 +110,10 @@ class ResourceCeilingLocalTest {
     void forksPerMinute() {
         Profile profile = ceiling("forksPerMinute: 30\nsustain: 0s");
         try (Spawner root = Spawner.start(); Watch w = Watch.stepping(root.pid(), profile, Duration.ofSeconds(1))) {
-            w.scanFor(Duration.ofMillis(1500));
-            assertThat(w.findings()).as("an idle tree for 15 s of judge time").isEmpty();
+            w.until(Duration.ofSeconds(10), "the rate known (12 s of judge time)",
+                    x -> !Double.isNaN(x.lastVerdict().forksPerMinute()));
+            w.scanFor(Duration.ofMillis(300));
+            assertThat(w.findings()).as("an idle tree").isEmpty();
             assertThat(w.lastVerdict().forksPerMinute()).isLessThan(30);
             root.spawn("/bin/sh", "-c", "while :; do sleep 0.3 & sleep 0.05; done");
             Finding f = w.await("ceiling-forks-per-minute");
