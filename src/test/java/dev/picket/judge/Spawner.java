@@ -40,8 +40,11 @@ final class Spawner implements AutoCloseable {
 
     static Spawner start(String... prefix) {
         List<String> cmd = new java.util.ArrayList<>(List.of(prefix));
+        // a checkout or JDK under /var (a Jenkins workspace) must stay visible: then /var stays
+        boolean hideVar = java.util.stream.Stream.of(System.getProperty("user.dir"), System.getProperty("java.home"),
+                Tools.script("spawner.py"), Tools.python()).noneMatch(p -> p.startsWith("/var/"));
         cmd.addAll(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                "mount -t tmpfs picket-run /run && mount -t tmpfs picket-var /var"
+                "mount -t tmpfs picket-run /run" + (hideVar ? " && mount -t tmpfs picket-var /var" : "")
                         + " && exec '" + Tools.PYTHON + "' '" + Tools.script("spawner.py") + "'"));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
