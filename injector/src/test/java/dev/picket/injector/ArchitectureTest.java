@@ -19,6 +19,16 @@ class ArchitectureTest {
                     "dev.picket.injector.tls..", "dev.picket.injector.config..", "dev.picket.injector.manifest..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock");
 
+    /** The admission policies are pure as well: the golden tests run them without a cluster. */
+    @ArchTest
+    static final ArchRule policyIsPure = noClasses().that().resideInAPackage("dev.picket.injector.policy..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "jakarta..", "io.quarkus..", "io.vertx..", "io.fabric8.kubernetes.client..", "java.nio.file..",
+                    "java.net..", "dev.picket.injector.admission..", "dev.picket.injector.kube..",
+                    "dev.picket.injector.tls..", "dev.picket.injector.config..", "dev.picket.injector.manifest..",
+                    "dev.picket.injector.mutate..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock");
+
     @ArchTest
     static final ArchRule manifestDoesNoIo = noClasses().that().resideInAPackage("dev.picket.injector.manifest..")
             .and().haveSimpleNameNotEndingWith("Resource")

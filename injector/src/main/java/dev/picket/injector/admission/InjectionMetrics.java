@@ -8,13 +8,16 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.picket.injector.mutate.SkipReason;
+import dev.picket.injector.policy.Finding;
+import dev.picket.injector.policy.FindingRule;
+import dev.picket.injector.policy.PolicyAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 
 /**
- * The injector's three metrics. Every label value is registered up front: the label sets are bounded
+ * The injector's metrics. Every label value is registered up front: the label sets are bounded
  * (enums), and a series that exists at zero lets alerts use rate() without "absent" special cases.
  */
 @Singleton
@@ -23,6 +26,7 @@ public class InjectionMetrics {
 
     private final Map<AdmissionResult, Counter> requests = new EnumMap<>(AdmissionResult.class);
     private final Map<SkipReason, Counter> skips = new EnumMap<>(SkipReason.class);
+    private final Map<FindingRule, Map<PolicyAction, Counter>> findings = new EnumMap<>(FindingRule.class);
     private final Timer duration;
 
     @Inject
@@ -39,6 +43,17 @@ public class InjectionMetrics {
                     .tag("reason", reason.code())
                     .register(registry));
         }
+        for (FindingRule rule : FindingRule.values()) {
+            Map<PolicyAction, Counter> byAction = new EnumMap<>(PolicyAction.class);
+            for (PolicyAction action : PolicyAction.values()) {
+                byAction.put(action, Counter.builder("picket.injector.policy.findings")
+                        .description("Findings of the image policy and the pod-security gate, by rule and action")
+                        .tag("rule", rule.code())
+                        .tag("action", action.wire())
+                        .register(registry));
+            }
+            findings.put(rule, byAction);
+        }
         duration = Timer.builder("picket.injector.duration")
                 .description("Time to answer an admission request")
                 // Explicit buckets around the API server's webhook timeout (10 s by default), for SLOs.
@@ -49,8 +64,11 @@ public class InjectionMetrics {
                 .register(registry);
     }
 
-    public void record(AdmissionResult result, SkipReason skip, long nanos) {
+    public void record(AdmissionResult result, SkipReason skip, java.util.List<Finding> found, long nanos) {
         requests.get(result).increment();
+        for (Finding f : found) {
+            findings.get(f.rule()).get(f.action()).increment();
+        }
         if (skip != null) {
             skips.get(skip).increment();
         }

@@ -37,12 +37,12 @@ public class MutateResource {
             call = AdmissionReviewReader.read(body);
         } catch (BadAdmissionReview e) {
             LOG.warnf("rejected a request body: %s", e.getMessage());
-            metrics.record(AdmissionResult.BAD_REQUEST, null, System.nanoTime() - start);
+            metrics.record(AdmissionResult.BAD_REQUEST, null, java.util.List.of(), System.nanoTime() - start);
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("message", e.getMessage())).build();
         }
         AdmissionAnswer answer = admission.answer(call);
-        metrics.record(answer.result(), answer.skip().orElse(null), System.nanoTime() - start);
+        metrics.record(answer.result(), answer.skip().orElse(null), answer.findings(), System.nanoTime() - start);
         return Response.ok(answer.toReview(call.apiVersion(), call.uid())).build();
     }
 }

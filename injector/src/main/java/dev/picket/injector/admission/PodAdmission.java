@@ -5,21 +5,18 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.picket.injector.config.InjectorConfig;
 import dev.picket.injector.kube.NamespaceDirectory;
-import dev.picket.injector.mutate.Decision;
+import dev.picket.injector.kube.ProfileDirectory;
 import dev.picket.injector.mutate.NamespaceInfo;
 import dev.picket.injector.mutate.PodInjector;
 import dev.picket.injector.mutate.PodJson;
-import dev.picket.injector.mutate.PodPatch;
 import dev.picket.injector.mutate.SkipReason;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
- * Answers one admission request: the I/O around the pure {@link PodInjector} (namespace labels, the
- * failure policy, logs, metrics). Never throws: whatever goes wrong becomes an answer.
+ * Answers one admission request: the I/O around the pure {@link AdmissionDecision} (namespace labels and
+ * WorkloadProfiles from their caches, the failure policy, logs). Never throws: whatever goes wrong becomes an answer.
  */
 @ApplicationScoped
 public class PodAdmission {
@@ -31,6 +28,9 @@ public class PodAdmission {
 
     @Inject
     NamespaceDirectory namespaces;
+
+    @Inject
+    ProfileDirectory profiles;
 
     @Inject
     InjectorConfig config;
@@ -69,15 +69,7 @@ public class PodAdmission {
             return failed("neither the request nor the pod names a namespace");
         }
         NamespaceInfo namespace = namespaces.lookup(namespaceName);
-        return switch (injector.inject(pod, namespace)) {
-            case Decision.Injected injected -> {
-                JsonNode before = PodJson.toTree(pod);
-                JsonNode after = PodJson.toTree(injected.pod());
-                yield AdmissionAnswer.injected(PodPatch.diff(before, after));
-            }
-            case Decision.Skipped skipped -> AdmissionAnswer.skipped(skipped.reason());
-            case Decision.Denied denied -> failed(denied.message());
-        };
+        return AdmissionDecision.decide(pod, namespace, profiles::lookup, injector, config.onFailure());
     }
 
     /** The request's namespace is authoritative; the pod's own field is only a fallback (and may be absent). */
@@ -97,7 +89,12 @@ public class PodAdmission {
         String detail = answer.skip().map(s -> "reason=" + s.code() + ": " + s.sentence())
                 .or(() -> answer.message())
                 .orElse("sidecar added");
-        if (answer.result() == AdmissionResult.SKIPPED || answer.result() == AdmissionResult.INJECTED) {
+        if (!answer.findings().isEmpty()) {
+            detail += " findings=" + String.join("; ", answer.findings().stream()
+                    .map(f -> f.action().wire() + " " + f).toList());
+        }
+        boolean quiet = answer.result() == AdmissionResult.SKIPPED || answer.result() == AdmissionResult.INJECTED;
+        if (quiet && answer.findings().isEmpty()) {
             LOG.infof("admission uid=%s pod=%s dryRun=%s result=%s %s", call.uid(), pod, call.dryRun(),
                     answer.result().label(), detail);
         } else {

@@ -1,6 +1,7 @@
 package dev.picket.injector.config;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.picket.injector.mutate.UidMode;
@@ -34,6 +35,8 @@ public interface InjectorConfig {
     Sidecar sidecar();
 
     Tls tls();
+
+    Profiles profiles();
 
     enum OnFailure {
         DENY,
@@ -79,6 +82,16 @@ public interface InjectorConfig {
 
         @WithDefault("128Mi")
         String memoryLimit();
+    }
+
+    /** Where the injector reads WorkloadProfiles (the image policy and the pod-security mode of each pod). */
+    interface Profiles {
+        /** Namespaces whose profiles are watched, one informer each; absent: one informer on all namespaces. */
+        Optional<Set<String>> namespaces();
+
+        /** How long start-up waits for the first sync of the profile informers. */
+        @WithDefault("10s")
+        Duration syncWait();
     }
 
     interface Tls {

@@ -2,7 +2,6 @@ package dev.picket.injector.mutate;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -31,23 +30,14 @@ public record SidecarUser(long uid, long gid, List<String> capabilities, UidMode
 
     public static Result resolve(UidMode mode, PodSpec spec, SidecarSettings settings, NamespaceInfo namespace) {
         return switch (mode) {
-            case SEPARATE -> separate(spec, settings, namespace);
+            case SEPARATE -> separate(settings, namespace);
             case SAME_AS_APP -> sameAsApp(spec);
         };
     }
 
-    private static Result separate(PodSpec spec, SidecarSettings settings, NamespaceInfo namespace) {
-        // A container that already runs as the sidecar's UID could signal or ptrace Picket: the separation
-        // this mode promises would be false, so say so rather than inject a sidecar that can be killed.
-        Optional<String> clash = appContainers(spec)
-                .filter(c -> effectiveUid(c, spec.getSecurityContext()).filter(uid -> uid == settings.uid()).isPresent())
-                .map(Container::getName)
-                .findFirst();
-        if (clash.isPresent()) {
-            return Result.problem(("container %s runs as UID %d, the sidecar's own UID, so it could signal or trace Picket; "
-                    + "run the app as another UID, or change picket.injector.sidecar.uid")
-                    .formatted(clash.get(), settings.uid()));
-        }
+    private static Result separate(SidecarSettings settings, NamespaceInfo namespace) {
+        // A container that runs as the sidecar's own UID is not refused here: the pod-security gate reports it
+        // (reason code sidecar_uid), as a warning or a denial depending on the profile (docs/injector.md).
         Optional<String> level = namespace.podSecurityEnforce().filter(l -> l.equals("baseline") || l.equals("restricted"));
         if (level.isPresent()) {
             return Result.problem(("namespace %s enforces Pod Security level \"%s\", which forbids the SYS_PTRACE capability "
@@ -76,12 +66,6 @@ public record SidecarUser(long uid, long gid, List<String> capabilities, UidMode
                 .or(() -> Optional.ofNullable(spec.getSecurityContext()).map(PodSecurityContext::getRunAsGroup))
                 .orElse(uid.get());
         return Result.of(new SidecarUser(uid.get(), gid, List.of(), UidMode.SAME_AS_APP));
-    }
-
-    private static Stream<Container> appContainers(PodSpec spec) {
-        return Stream.concat(
-                spec.getInitContainers() == null ? Stream.empty() : spec.getInitContainers().stream(),
-                spec.getContainers() == null ? Stream.empty() : spec.getContainers().stream());
     }
 
     /** The container's UID as Kubernetes resolves it; empty when only the image decides (unknowable here). */

@@ -19,7 +19,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
-/** The three documented metrics, on the management port, moving when requests are answered. */
+/** The documented metrics, on the management port, moving when requests are answered. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class MetricsQuarkusTest {
@@ -46,6 +46,10 @@ class MetricsQuarkusTest {
         double hostNetworkSkips = value("picket_injector_skips_total{reason=\"host_network\"}");
         double badRequests = value("picket_injector_requests_total{result=\"bad_request\"}");
         double durations = value("picket_injector_duration_seconds_count");
+        double hostNetworkFindings = value("picket_injector_policy_findings_total{action=\"warn\",rule=\"host_network\"}");
+        // Every rule and action exists from the start, at zero if nothing happened yet.
+        assertTrue(value("picket_injector_policy_findings_total{action=\"deny\",rule=\"image_repository\"}") >= 0);
+        assertTrue(value("picket_injector_policy_findings_total{action=\"warn\",rule=\"profile_unresolved\"}") >= 0);
         // Every label value exists from the start, at zero if nothing happened yet.
         assertTrue(value("picket_injector_skips_total{reason=\"host_pid\"}") >= 0);
         assertTrue(value("picket_injector_requests_total{result=\"allowed_uninjected\"}") >= 0);
@@ -64,6 +68,8 @@ class MetricsQuarkusTest {
         assertTrue(value("picket_injector_skips_total{reason=\"host_network\"}") == hostNetworkSkips + 1);
         assertTrue(value("picket_injector_requests_total{result=\"bad_request\"}") == badRequests + 1);
         assertTrue(value("picket_injector_duration_seconds_count") == durations + 3);
+        assertTrue(value("picket_injector_policy_findings_total{action=\"warn\",rule=\"host_network\"}")
+                == hostNetworkFindings + 1, "the opted-in hostNetwork pod is a pod-security finding");
         assertTrue(value("picket_injector_duration_seconds_bucket{le=\"10.0\"}") >= 3);
     }
 

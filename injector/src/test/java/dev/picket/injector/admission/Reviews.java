@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -71,6 +73,13 @@ final class Reviews {
         JsonNode patch = JSON.readTree(new String(decoded, StandardCharsets.UTF_8));
         assertEquals(true, patch.isArray(), "patch is not a JSON array: " + patch);
         return Optional.of(patch);
+    }
+
+    /** The response's warnings (what kubectl prints as "Warning: ..."), in order; empty when it has none. */
+    static List<String> warnings(JsonNode response) {
+        List<String> out = new ArrayList<>();
+        response.path("warnings").forEach(w -> out.add(w.asText()));
+        return out;
     }
 
     static JsonNode apply(JsonNode patch, JsonNode pod) {
