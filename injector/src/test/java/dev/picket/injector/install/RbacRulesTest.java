@@ -29,7 +29,8 @@ class RbacRulesTest {
 
     private static final Map<String, Set<String>> INJECTOR_ROLES = Map.of(
             "ClusterRole/picket-injector", Set.of(
-                    "core namespaces [get, list, watch]"),
+                    "core namespaces [get, list, watch]",
+                    "picket.dev workloadprofiles [get, list, watch]"),
             "ClusterRole/picket-injector-webhook-ca", Set.of(
                     "admissionregistration.k8s.io mutatingwebhookconfigurations names=[picket-injector] [get, patch]"),
             "Role/picket-system/picket-injector-tls", Set.of(
