@@ -23,6 +23,8 @@ import java.util.Map;
  * v0.1.7 named that field {@code ports} and later {@code match}; the CRD in the cluster decides);</li>
  * <li>cilium.io/v2 CiliumClusterwideNetworkPolicy (the subset of rule fields Picket uses);</li>
  * <li>projectcalico.org/v3 GlobalNetworkPolicy (the subset of rule fields Picket uses);</li>
+ * <li>monitoring.coreos.com/v1 PodMonitor and PrometheusRule (prometheus-operator's API reference; the
+ * endpoint and group fields a Picket manifest may use);</li>
  * <li>picket.dev/v1alpha1 WorkloadProfile: not written here but read from the project's own CRD in
  * manifests/crd/ ({@link CrdSchema}: structural schema, defaults and CEL rules, as the API server checks it).</li>
  * </ul>
@@ -173,6 +175,55 @@ final class CustomResourceShapes {
             .field("ingress", list(CALICO_RULE))
             .field("egress", list(CALICO_RULE)));
 
+    // monitoring.coreos.com/v1 (prometheus-operator), the fields of its API reference that a PodMonitor or
+    // PrometheusRule of this project may use.
+    static final String PROMETHEUS_DURATION = "(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)";
+    static final String LABEL_NAME = "[a-zA-Z_][a-zA-Z0-9_]*";
+
+    private static final Shape RELABEL_CONFIG = object()
+            .field("sourceLabels", list(matching(LABEL_NAME), 1))
+            .field("separator", string())
+            .field("targetLabel", matching(LABEL_NAME))
+            .field("regex", string())
+            .field("modulus", integer(1, Integer.MAX_VALUE))
+            .field("replacement", string())
+            .field("action", oneOf("replace", "Replace", "keep", "Keep", "drop", "Drop", "hashmod", "HashMod",
+                    "labelmap", "LabelMap", "labeldrop", "LabelDrop", "labelkeep", "LabelKeep", "lowercase", "Lowercase",
+                    "uppercase", "Uppercase", "keepequal", "KeepEqual", "dropequal", "DropEqual"));
+
+    static final Shape POD_MONITOR = resource(true, object()
+            .field("jobLabel", string())
+            .field("podTargetLabels", list(string()))
+            .required("selector", LABEL_SELECTOR)
+            .field("namespaceSelector", object().field("any", bool()).field("matchNames", list(matching(DNS_LABEL), 1)))
+            .field("sampleLimit", integer(0, Integer.MAX_VALUE))
+            .required("podMetricsEndpoints", list(object()
+                    .field("port", matching(DNS_LABEL))
+                    .field("portNumber", integer(1, 65535))
+                    .field("path", matching("/.*"))
+                    .field("scheme", oneOf("http", "https", "HTTP", "HTTPS"))
+                    .field("interval", matching(PROMETHEUS_DURATION))
+                    .field("scrapeTimeout", matching(PROMETHEUS_DURATION))
+                    .field("honorLabels", bool())
+                    .field("honorTimestamps", bool())
+                    .field("relabelings", list(RELABEL_CONFIG))
+                    .field("metricRelabelings", list(RELABEL_CONFIG)), 1)));
+
+    static final Shape PROMETHEUS_RULE = resource(true, object()
+            .required("groups", list(object()
+                    .required("name", string())
+                    .field("interval", matching(PROMETHEUS_DURATION))
+                    .field("limit", integer(0, Integer.MAX_VALUE))
+                    .field("labels", stringMap())
+                    .required("rules", list(object()
+                            .field("alert", matching("[A-Za-z][A-Za-z0-9_]*"))
+                            .field("record", matching("[a-zA-Z_:][a-zA-Z0-9_:]*"))
+                            .required("expr", string())
+                            .field("for", matching(PROMETHEUS_DURATION))
+                            .field("keep_firing_for", matching(PROMETHEUS_DURATION))
+                            .field("labels", stringMap())
+                            .field("annotations", stringMap()), 1)), 1)));
+
     // picket.dev/v1alpha1: the project's own CRD, checked in under manifests/crd/ and installed by the base.
     static final Shape WORKLOAD_PROFILE = CrdSchema.load(ManifestTree.ROOT.resolve("crd/workloadprofiles.picket.dev-v1.yml"),
             "v1alpha1");
@@ -184,5 +235,7 @@ final class CustomResourceShapes {
             "policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy", CLUSTER_NETWORK_POLICY,
             "cilium.io/v2/CiliumClusterwideNetworkPolicy", CILIUM_CLUSTERWIDE_NETWORK_POLICY,
             "projectcalico.org/v3/GlobalNetworkPolicy", CALICO_GLOBAL_NETWORK_POLICY,
+            "monitoring.coreos.com/v1/PodMonitor", POD_MONITOR,
+            "monitoring.coreos.com/v1/PrometheusRule", PROMETHEUS_RULE,
             "picket.dev/v1alpha1/WorkloadProfile", WORKLOAD_PROFILE);
 }

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ManifestFilesTest {
 
     private static final Set<String> KUSTOMIZATION_FIELDS = Set.of(
-            "apiVersion", "kind", "resources", "components", "patches", "replacements", "labels");
+            "apiVersion", "kind", "resources", "components", "patches", "replacements", "labels", "configMapGenerator");
 
     @Test
     void everyManifestFileParsesIntoTypedObjectsWithUnknownFieldsRejected() {
@@ -80,6 +80,14 @@ class ManifestFilesTest {
                     problems.add(where + ": resource " + resource.asText() + " does not exist");
                 }
             }
+            for (Path input : ManifestTree.generatorInputs(dir)) {
+                if (!Files.isRegularFile(input)) {
+                    problems.add(where + ": configMapGenerator file " + ManifestTree.relative(input) + " does not exist");
+                } else if (!input.startsWith(dir)) {
+                    problems.add(where + ": configMapGenerator file " + ManifestTree.relative(input)
+                            + " lies outside the kustomization's directory, which kustomize refuses to read");
+                }
+            }
             for (JsonNode component : k.path("components")) {
                 Path target = dir.resolve(component.asText()).normalize();
                 if (!Files.isRegularFile(target.resolve("kustomization.yaml"))
@@ -122,5 +130,22 @@ class ManifestFilesTest {
         List<String> unused = components.stream().filter(c -> !used.contains(c.normalize()))
                 .map(ManifestTree::relative).toList();
         assertEquals(List.of(), unused, "components that no built kustomization includes are never checked");
+    }
+
+    @Test
+    void everyFileUnderManifestsIsAManifestAKustomizationAGeneratorInputOrAKnownOtherFile() {
+        Set<Path> known = new HashSet<>(ManifestTree.yamlFiles());
+        known.addAll(ManifestTree.NOT_MANIFESTS);
+        for (Path file : ManifestTree.yamlFiles()) {
+            if (ManifestTree.isKustomization(file)) {
+                known.addAll(ManifestTree.generatorInputs(file.getParent()));
+            }
+        }
+        for (Path notManifest : ManifestTree.NOT_MANIFESTS) {
+            assertTrue(Files.isRegularFile(notManifest), ManifestTree.relative(notManifest) + " is listed but missing");
+        }
+        List<String> unaccounted = ManifestTree.allFiles().stream().filter(f -> !known.contains(f.normalize()))
+                .map(ManifestTree::relative).toList();
+        assertEquals(List.of(), unaccounted, "files under manifests/ that nothing installs or tests");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,13 @@ final class ManifestTree {
     private ManifestTree() {
     }
 
+    /**
+     * Files under manifests/ that are not Kubernetes manifests, and the test that reads each: the alert rules
+     * as a plain Prometheus rules file (PrometheusRulesTest, and the sidecar's PromtoolTest and
+     * PrometheusScrapeIT).
+     */
+    static final Set<Path> NOT_MANIFESTS = Set.of(ROOT.resolve("prometheus/picket-rules.yaml"));
+
     static Path root() {
         assertTrue(Files.isRegularFile(ROOT.resolve("kustomization.yaml")), "no kustomization.yaml in " + ROOT);
         return ROOT;
@@ -40,11 +48,33 @@ final class ManifestTree {
         try (Stream<Path> files = Files.walk(root())) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(p -> !NOT_MANIFESTS.contains(p))
                     .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every file under manifests/, whatever its kind. */
+    static List<Path> allFiles() {
+        try (Stream<Path> files = Files.walk(root())) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The files a kustomization's configMapGenerator reads ({@code files:} entries, {@code key=path} or path). */
+    static List<Path> generatorInputs(Path dir) {
+        List<Path> inputs = new ArrayList<>();
+        for (JsonNode generator : kustomization(dir).path("configMapGenerator")) {
+            for (JsonNode file : generator.path("files")) {
+                String entry = file.asText();
+                inputs.add(dir.resolve(entry.contains("=") ? entry.substring(entry.indexOf('=') + 1) : entry).normalize());
+            }
+        }
+        return inputs;
     }
 
     static boolean isKustomization(Path file) {
