@@ -133,6 +133,10 @@ class PrometheusScrapeIT {
             if (api != null) {
                 api.after();
             }
+            // The logs are in the failure messages; the rest (Prometheus' TSDB, the state dir) is not worth keeping.
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
