@@ -122,6 +122,11 @@ public final class ProfileRenderer {
         return allow == null && digest == null && tags == null ? null : new ImagesSpec(allow, digest, tags);
     }
 
+    /** A copy of a label selector in canonical form: labels by key, expressions sorted, values sorted. */
+    public static LabelSelector canonicalSelector(LabelSelector in) {
+        return selector(in);
+    }
+
     /** An empty selector stays: unlike an absent one, it selects every pod. */
     private static LabelSelector selector(LabelSelector in) {
         if (in == null) {
