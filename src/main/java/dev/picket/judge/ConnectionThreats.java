@@ -26,25 +26,33 @@ final class ConnectionThreats implements Rule {
 
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
+        InetAddress kubeApi = scene.context.kubeApiHost().orElse(null);
         for (SocketSample s : snapshot.outbound()) {
             if (s.remote() == null || s.remote().isAny()) {
+                continue;
+            }
+            // decide first, describe only what is found: a pod holds thousands of connections and finds none
+            InetAddress a = s.remote().address();
+            int port = s.remote().port();
+            // Azure's 168.63.129.16 is also the platform resolver (dnsPolicy: Default): a lookup is DNS
+            boolean metadata = METADATA.contains(a) && !(port == 53 && scene.context.isResolver(a));
+            boolean kube = kubeApi != null && kubeApi.equals(a) && port == scene.context.kubeApiPort();
+            boolean mining = MINING_PORTS.contains(port) && !a.isLoopbackAddress();
+            if (!metadata && !kube && !mining) {
                 continue;
             }
             ProcessSample owner = scene.process(s.ownerPid());
             String who = owner != null ? Describe.process(owner) : "a closed connection (no owner left)";
             String key = (owner != null ? Finding.identityOf(owner) : "orphan") + "|" + s.remoteSpec();
-            InetAddress a = s.remote().address();
-            // Azure's 168.63.129.16 is also the platform resolver (dnsPolicy: Default): a lookup is DNS
-            boolean dnsToResolver = s.remote().port() == 53 && scene.context.isResolver(a);
-            if (METADATA.contains(a) && !dnsToResolver) {
+            if (metadata) {
                 out.add(Threats.of(ThreatRule.CLOUD_METADATA, key, owner, s.remoteSpec(),
                         who + " contacts the cloud metadata service at " + s.remoteSpec()));
             }
-            if (scene.context.kubeApiHost().map(a::equals).orElse(false) && s.remote().port() == scene.context.kubeApiPort()) {
+            if (kube) {
                 out.add(Threats.of(ThreatRule.KUBE_API_CONTACT, key, owner, s.remoteSpec(),
                         who + " talks to the Kubernetes API server at " + s.remoteSpec()));
             }
-            if (MINING_PORTS.contains(s.remote().port()) && !a.isLoopbackAddress()) {
+            if (mining) {
                 out.add(Threats.of(ThreatRule.MINING_POOL, "port|" + key, owner, s.remoteSpec(),
                         who + " connects to " + s.remoteSpec() + ", a port mining pools use"));
             }

@@ -89,20 +89,16 @@ public final class Judge {
                 }
             }
         }
-        forget(snapshot, now);
+        forget(scene, now);
         return new Verdict(List.copyOf(fresh), threatIdentities, threatRemotes, scene.forksPerMinute);
     }
 
-    private void forget(Snapshot snapshot, Instant now) {
-        Set<String> alive = new HashSet<>(snapshot.processes().size() * 2);
-        for (ProcessSample p : snapshot.processes()) {
-            alive.add(Finding.identityOf(p));
-        }
+    private void forget(Scene scene, Instant now) {
         Instant horizon = now.minus(ORPHAN_MEMORY);
         for (Iterator<Map.Entry<String, Instant>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Instant> e = it.next();
             String identity = keyIdentity.get(e.getKey());
-            boolean gone = identity != null ? !alive.contains(identity) : e.getValue().isBefore(horizon);
+            boolean gone = identity != null ? !alive(identity, scene) : e.getValue().isBefore(horizon);
             if (gone) {
                 it.remove();
                 keyIdentity.remove(e.getKey());
@@ -116,6 +112,20 @@ public final class Judge {
                 lastSeen.remove(entries.get(i).getKey());
                 keyIdentity.remove(entries.get(i).getKey());
             }
+        }
+    }
+
+    /**
+     * Whether the process an identity ({@link Finding#identityOf}: "pid:startTicks") names is in the snapshot:
+     * one lookup per remembered key, instead of the identity text of every process on every scan.
+     */
+    private static boolean alive(String identity, Scene scene) {
+        int colon = identity.indexOf(':');
+        try {
+            ProcessSample p = scene.process(Integer.parseInt(identity, 0, colon, 10));
+            return p != null && p.startTicks() == Long.parseLong(identity, colon + 1, identity.length(), 10);
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return false;
         }
     }
 

@@ -26,13 +26,14 @@ final class ProcessAllowlistRule implements Rule {
             if (p.exe() == null || p.state() == 'Z') {
                 continue;
             }
-            String identity = Finding.identityOf(p);
             if (!forkBeforeExec(p, snapshot) && !profile.processAllowed(p.exe().path(), p.parentExe())) {
+                String identity = Finding.identityOf(p);
                 out.add(new Finding(ViolationKind.PROCESS, NOT_ALLOWED, Severity.HIGH, null,
                         "process|" + identity + "|" + p.exe().path(), identity, p, null,
                         Describe.process(p) + " started by " + Describe.parent(p) + " is not in the profile's allowed executables"));
             }
             if (p.uid().effective() == 0 && !profile.rootAllowed()) {
+                String identity = Finding.identityOf(p);
                 out.add(new Finding(ViolationKind.PROCESS, ROOT, Severity.HIGH, null, "root|" + identity, identity, p, null,
                         Describe.process(p) + " runs as root (effective uid 0) and the profile does not allow root"));
             }

@@ -20,19 +20,23 @@ import java.util.Set;
  */
 final class ProcessStateThreats implements Rule {
 
+    /** A process for the life of its pid, as {@link Finding#identityOf} names it, without building the text. */
+    private record Identity(int pid, long startTicks) {
+    }
+
     /** The uids each process had when first seen, by identity. */
-    private final Map<String, Ids> firstUids = new HashMap<>();
+    private final Map<Identity, Ids> firstUids = new HashMap<>();
 
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
-        Set<String> alive = new HashSet<>();
+        Set<Identity> alive = new HashSet<>(snapshot.processes().size() * 2);
         for (ProcessSample p : snapshot.processes()) {
-            String identity = Finding.identityOf(p);
+            Identity identity = new Identity(p.pid(), p.startTicks());
             alive.add(identity);
             namespaces(p, scene, snapshot.picketNamespaces(), out);
             if (p.tracerPid() != 0) {
                 ProcessSample tracer = scene.process(p.tracerPid());
-                out.add(Threats.of(ThreatRule.PTRACE_ATTACHED, identity + "|" + p.tracerPid(), p, null,
+                out.add(Threats.of(ThreatRule.PTRACE_ATTACHED, Finding.identityOf(p) + "|" + p.tracerPid(), p, null,
                         Describe.process(p) + " is traced by " + (tracer != null ? Describe.process(tracer)
                                 : "pid " + p.tracerPid() + " (outside the watched scope)")));
             }
@@ -47,7 +51,7 @@ final class ProcessStateThreats implements Rule {
         }
     }
 
-    private void privilege(ProcessSample p, String identity, List<Finding> out) {
+    private void privilege(ProcessSample p, Identity identity, List<Finding> out) {
         if (p.uid().effective() < 0) {
             return;
         }
@@ -62,7 +66,7 @@ final class ProcessStateThreats implements Rule {
         boolean turnedRoot = !first.anyRoot() && now.anyRoot();
         boolean changed = first.effective() != now.effective() || first.real() != now.real();
         if (turnedRoot || changed) {
-            out.add(Threats.of(ThreatRule.PRIVILEGE_CHANGE, identity, p, null, Describe.process(p)
+            out.add(Threats.of(ThreatRule.PRIVILEGE_CHANGE, Finding.identityOf(p), p, null, Describe.process(p)
                     + (turnedRoot ? " turned root" : " changed its uid") + " during its life: uids " + first.real() + "/"
                     + first.effective() + " then " + now.real() + "/" + now.effective() + " (real/effective)"));
         }

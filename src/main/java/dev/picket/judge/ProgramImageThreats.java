@@ -25,20 +25,24 @@ final class ProgramImageThreats implements Rule {
     private static final List<EnvMarkers.Marker> INJECTING = List.of(EnvMarkers.Marker.LD_PRELOAD,
             EnvMarkers.Marker.LD_AUDIT, EnvMarkers.Marker.GLIBC_TUNABLES);
 
+    /** The key part that names a process and its image; built only for a finding. */
+    private static String image(ProcessSample p) {
+        return Finding.identityOf(p) + "|" + (p.exe() != null ? p.exe().raw() : p.comm());
+    }
+
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
         for (ProcessSample p : snapshot.processes()) {
-            String image = Finding.identityOf(p) + "|" + (p.exe() != null ? p.exe().raw() : p.comm());
             if (p.exe() != null) {
                 String path = p.exe().path();
                 if (p.exe().memfd() || p.exe().deleted()) {
-                    out.add(Threats.of(ThreatRule.FILELESS_EXEC, image, p, null, Describe.process(p) + " runs from "
+                    out.add(Threats.of(ThreatRule.FILELESS_EXEC, image(p), p, null, Describe.process(p) + " runs from "
                             + (p.exe().memfd() ? "an in-memory file (" + p.exe().raw() + ")"
                                     : "a binary deleted after it started (" + p.exe().raw() + ")")));
                 } else {
                     for (String dir : WRITABLE_DIRS) {
                         if (path.startsWith(dir)) {
-                            out.add(Threats.of(ThreatRule.EXEC_FROM_WRITABLE_DIR, image, p, null,
+                            out.add(Threats.of(ThreatRule.EXEC_FROM_WRITABLE_DIR, image(p), p, null,
                                     Describe.process(p) + " executes a file from the writable directory " + dir));
                             break;
                         }
@@ -47,14 +51,15 @@ final class ProgramImageThreats implements Rule {
             }
             for (EnvMarkers.Marker m : INJECTING) {
                 if (p.envMarkers().contains(m)) {
-                    out.add(Threats.of(ThreatRule.PRELOAD_INJECTION, image, p, null,
+                    out.add(Threats.of(ThreatRule.PRELOAD_INJECTION, image(p), p, null,
                             Describe.process(p) + " started with " + m.name() + " set in its environment"));
                     break;
                 }
             }
             for (String arg : p.argv().args()) {
-                if (STRATUM.matcher(arg).find()) {
-                    out.add(Threats.of(ThreatRule.MINING_POOL, "argv|" + image, p, null,
+                // the pattern needs "://": most arguments are ruled out without running it
+                if (arg.contains("://") && STRATUM.matcher(arg).find()) {
+                    out.add(Threats.of(ThreatRule.MINING_POOL, "argv|" + image(p), p, null,
                             Describe.process(p) + " has a mining-pool URL in its arguments: "
                                     + arg.substring(0, Math.min(120, arg.length())).toLowerCase(Locale.ROOT)));
                     break;

@@ -80,15 +80,25 @@ final class ProcFiles {
         }
     }
 
+    /**
+     * Reads until the buffer is full or a read comes back short. A procfs file of one record (stat, status,
+     * io, cmdline) is generated whole on every read and copied out as far as the buffer allows, so a short
+     * read is its end: reading on until a read returns 0 would make the kernel generate it a second time
+     * for nothing, which doubled the cost of the per-scan stat reads.
+     */
     private static int readFully(FileChannel channel, byte[] buf, long position) throws IOException {
         ByteBuffer target = ByteBuffer.wrap(buf);
         int total = 0;
         while (target.hasRemaining()) {
+            int want = target.remaining();
             int n = position >= 0 ? channel.read(target, position + total) : channel.read(target);
             if (n <= 0) {
                 break;
             }
             total += n;
+            if (n < want) {
+                break;
+            }
         }
         return total;
     }
@@ -98,6 +108,16 @@ final class ProcFiles {
             return Files.readSymbolicLink(path).toString();
         } catch (IOException e) {
             throw classify(e);
+        }
+    }
+
+    /** The st_size of a directory (for /proc/PID/fd since Linux 6.2: the open fds), or -1 when it cannot be read. */
+    static int directorySize(Path dir) {
+        try {
+            long size = Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).size();
+            return size > Integer.MAX_VALUE ? -1 : (int) size;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +36,7 @@ public final class ProcScanner implements AutoCloseable {
     /** USER_HZ: the unit of stat's CPU times; 100 on every Linux architecture Picket ships for. */
     static final long CLK_TCK = 100;
     private static final Path SELF_FD = Path.of("/proc/self/fd");
+    private static final Path REAL_PROC = Path.of("/proc");
 
     private final ScannerSettings settings;
     private final Path root;
@@ -46,7 +49,9 @@ public final class ProcScanner implements AutoCloseable {
     private final Map<Long, SocketTables> tablesByNetns = new HashMap<>();
     private final Map<Long, Integer> inodeOwner = new HashMap<>();
     /** Local port and remote of Picket's own connections, to recognise their TIME_WAIT remnants. */
-    private final Map<String, Long> selfEndpoints = new HashMap<>();
+    private final Map<SelfEndpoint, Long> selfEndpoints = new HashMap<>();
+    /** The pids in scope this scan, reused between scans. */
+    private final BitSet scopePids = new BitSet();
     private static final long SELF_ENDPOINT_MEMORY_SCANS = 600;
     /** A socket no watched process owned is looked for again after this many scans (fds may have moved). */
     private static final long FOREIGN_RECHECK_SCANS = 16;
@@ -67,6 +72,9 @@ public final class ProcScanner implements AutoCloseable {
     private long rootStartTicks = -1;
     private long lastScanNanos;
     private long ownerNanos;
+    /** TCP tables of Picket's own network namespace by netlink; null where it cannot be used. */
+    private NetlinkSockets netlink = NetlinkSockets.open();
+    private int netlinkFailures;
 
     public ProcScanner(ScannerSettings settings, Clock clock) {
         this.settings = settings;
@@ -116,14 +124,20 @@ public final class ProcScanner implements AutoCloseable {
         scoped.sort(Comparator.comparingInt(t -> t.pid));
         long tDetails = System.nanoTime();
         ownerNanos = 0;
-        Set<Long> stdioInodes = new HashSet<>();
+        long[] stdioInodes = new long[16];
+        int stdioCount = 0;
         for (TrackedProcess t : scoped) {
             for (long inode : t.stdioInodes) {
                 if (inode != 0) {
-                    stdioInodes.add(inode);
+                    if (stdioCount == stdioInodes.length) {
+                        stdioInodes = Arrays.copyOf(stdioInodes, stdioCount * 2);
+                    }
+                    stdioInodes[stdioCount++] = inode;
                 }
             }
         }
+        stdioInodes = Arrays.copyOf(stdioInodes, stdioCount);
+        Arrays.sort(stdioInodes);
         SocketView sockets = readSockets(scoped, stdioInodes);
         long tSockets = System.nanoTime();
         List<RuntimeSocket> runtimeSockets = findRuntimeSockets(scoped);
@@ -234,8 +248,25 @@ public final class ProcScanner implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-reads a known process's stat. An idle process's stat does not change between scans (its CPU times,
+     * memory and state stay the same), so when the bytes equal the last read the last parse is kept: no
+     * parse, no allocation.
+     */
     private StatFields rereadStat(TrackedProcess t) {
-        return t.statChannel != null ? preadStat(t.statChannel) : readStatOnce(t.pid);
+        int len;
+        try {
+            len = t.statChannel != null ? ProcFiles.pread(t.statChannel, small)
+                    : ProcFiles.read(root.resolve(Integer.toString(t.pid)).resolve("stat"), small);
+        } catch (ProcFiles.ReadFailure e) {
+            return null;
+        }
+        if (len > 0 && t.stat != null && t.statBytes != null && Arrays.equals(small, 0, len, t.statBytes, 0, t.statBytes.length)) {
+            return t.stat;
+        }
+        StatFields st = parseStat(len);
+        t.statBytes = st != null ? Arrays.copyOf(small, len) : null;
+        return st;
     }
 
     private StatFields preadStat(FileChannel channel) {
@@ -479,7 +510,7 @@ public final class ProcScanner implements AutoCloseable {
                 continue;
             }
             if (count == inodes.length) {
-                inodes = java.util.Arrays.copyOf(inodes, count * 2);
+                inodes = Arrays.copyOf(inodes, count * 2);
             }
             inodes[count++] = inode;
             if (name.length() == 1 && name.charAt(0) >= '0' && name.charAt(0) <= '2') {
@@ -488,7 +519,7 @@ public final class ProcScanner implements AutoCloseable {
             inodeOwner.putIfAbsent(inode, t.pid);
         }
         t.openFds = names.size();
-        t.socketInodes = java.util.Arrays.copyOf(inodes, count);
+        t.socketInodes = Arrays.copyOf(inodes, count);
         t.stdioInodes = stdio;
         t.fdsReadScan = sequence;
         t.unavailable.remove("fds");
@@ -498,30 +529,43 @@ public final class ProcScanner implements AutoCloseable {
     /**
      * The deep read's cheaper cousin: counts the fds and resolves only 0, 1 and 2. A process with ten
      * thousand sockets would otherwise cost ten thousand readlinks on every deep read; its socket owners
-     * are known already and new ones are searched for when they appear.
+     * are known already and new ones are searched for when they appear. Since Linux 6.2 the size of
+     * /proc/PID/fd is the number of open fds, which one stat gives without listing the directory (listing
+     * makes the kernel build an entry per fd: milliseconds for a process holding thousands of sockets).
      */
     private void countFds(TrackedProcess t) {
         if (t.fdsDenied) {
             return;
         }
         Path fdDir = dir(t.pid).resolve("fd");
-        String[] names = fdDir.toFile().list();
-        if (names == null) {
-            readFds(t); // to learn why (denied or vanished), which list() cannot tell
-            return;
-        }
         long[] stdio = {0, 0, 0};
         for (int fd = 0; fd < 3; fd++) {
             try {
                 stdio[fd] = socketInode(ProcFiles.readLink(fdDir.resolve(Integer.toString(fd))));
-                if (stdio[fd] != 0) {
-                    inodeOwner.putIfAbsent(stdio[fd], t.pid);
-                }
             } catch (ProcFiles.ReadFailure e) {
+                if (e.failure == ProcFiles.Failure.DENIED) {
+                    readFds(t); // to record the denial, as a listing would have
+                    return;
+                }
                 stdio[fd] = 0;
             }
         }
-        t.openFds = names.length;
+        int count = ProcFiles.directorySize(fdDir);
+        if (count <= 0) {
+            // a kernel before 6.2 reports 0: list the fds
+            String[] names = fdDir.toFile().list();
+            if (names == null) {
+                readFds(t); // to learn why (denied or vanished), which list() cannot tell
+                return;
+            }
+            count = names.length;
+        }
+        for (long inode : stdio) {
+            if (inode != 0) {
+                inodeOwner.putIfAbsent(inode, t.pid);
+            }
+        }
+        t.openFds = count;
         t.stdioInodes = stdio;
         t.unavailable.remove("fds");
     }
@@ -612,10 +656,56 @@ public final class ProcScanner implements AutoCloseable {
         return delta;
     }
 
+    /**
+     * The process as this scan saw it. A steady process (same stat bytes, nothing re-read that changed)
+     * gets the very sample of the last scan back instead of a new one.
+     */
     private ProcessSample sample(TrackedProcess t, Map<Long, SocketSample> byInode) {
         StatFields s = t.stat;
         TrackedProcess parent = tracked.get(s.ppid());
         String parentExe = parent != null && parent.exe != null ? parent.exe.path() : null;
+        ProcessSample last = t.lastSample;
+        if (last != null && t.lastSampleStat == s && unchanged(last, t, parentExe, byInode)) {
+            return last;
+        }
+        ProcessSample p = build(t, parentExe, byInode);
+        t.lastSample = p;
+        t.lastSampleStat = s;
+        return p;
+    }
+
+    /** Whether every field of {@code last} not taken from the (identical) stat still holds. */
+    private static boolean unchanged(ProcessSample last, TrackedProcess t, String parentExe,
+            Map<Long, SocketSample> byInode) {
+        StatusFields st = t.status;
+        if (last.cpuCores() != round(t.cpuCores) || last.openFds() != t.openFds || last.readBytes() != t.readBytes
+                || last.writeBytes() != t.writeBytes || last.execCount() != t.execCount
+                || last.tracerPid() != (st != null ? st.tracerPid() : 0)
+                || !java.util.Objects.equals(last.parentExe(), parentExe) || !java.util.Objects.equals(last.exe(), t.exe)
+                || !java.util.Objects.equals(last.argv(), t.argv) || !java.util.Objects.equals(last.namespaces(), t.namespaces)
+                || !java.util.Objects.equals(last.envMarkers(), t.envMarkers)
+                || !last.uid().equals(st != null ? st.uid() : Ids.UNKNOWN)
+                || !last.gid().equals(st != null ? st.gid() : Ids.UNKNOWN) || !last.unavailable().equals(t.unavailable)) {
+            return false;
+        }
+        int k = 0;
+        for (int fd = 0; fd < 3; fd++) {
+            long inode = t.stdioInodes[fd];
+            if (inode != 0) {
+                if (k >= last.stdioSockets().size()) {
+                    return false;
+                }
+                StdioSocket was = last.stdioSockets().get(k++);
+                if (was.fd() != fd || was.inode() != inode || was.socket() != byInode.get(inode)) {
+                    return false;
+                }
+            }
+        }
+        return k == last.stdioSockets().size();
+    }
+
+    private ProcessSample build(TrackedProcess t, String parentExe, Map<Long, SocketSample> byInode) {
+        StatFields s = t.stat;
         List<StdioSocket> stdio = List.of();
         for (int fd = 0; fd < 3; fd++) {
             long inode = t.stdioInodes[fd];
@@ -702,7 +792,7 @@ public final class ProcScanner implements AutoCloseable {
             List<SocketSample> raw, List<SocketSample> unix, Map<Long, SocketSample> byInode) {
     }
 
-    private SocketView readSockets(List<TrackedProcess> scoped, Set<Long> stdioInodes) {
+    private SocketView readSockets(List<TrackedProcess> scoped, long[] stdioInodes) {
         Map<Long, List<Integer>> byNetns = new LinkedHashMap<>();
         for (TrackedProcess t : scoped) {
             byNetns.computeIfAbsent(t.namespaces.net(), k -> new ArrayList<>()).add(t.pid);
@@ -717,8 +807,9 @@ public final class ProcScanner implements AutoCloseable {
             seenNetns.add(netns);
             SocketTables tables = tablesByNetns.computeIfAbsent(netns, SocketTables::new);
             tables.begin();
+            int tcpDone = netns == selfNamespaces.net() ? dumpTcp(tables, rows) : 0;
             for (Integer pid : e.getValue()) {
-                if (readTables(tables, dir(pid).resolve("net"), rows)) {
+                if (readTables(tables, dir(pid).resolve("net"), rows, tcpDone)) {
                     break;
                 }
             }
@@ -729,25 +820,24 @@ public final class ProcScanner implements AutoCloseable {
             // forget owners of sockets that are gone; done now and then, a stale entry is harmless
             inodeOwner.keySet().removeIf(inode -> !present(inode));
         }
-        Set<Integer> scopePids = new HashSet<>(scoped.size() * 2);
+        scopePids.clear();
         for (TrackedProcess t : scoped) {
-            scopePids.add(t.pid);
+            scopePids.set(t.pid);
         }
         resolveOwners(rows, scoped, scopePids);
 
-        Map<Long, Set<Integer>> tcpListen = new HashMap<>();
-        Map<Long, Set<Integer>> udpBound = new HashMap<>();
-        Set<Integer> selfPorts = new HashSet<>();
+        Ports tcpListen = new Ports();
+        Ports udpBound = new Ports();
+        BitSet selfPorts = new BitSet();
         for (SocketTables.Row r : rows) {
-            SocketSample s = r.sample();
-            if (s.transport() == Transport.TCP && r.stateCode() == SocketTables.TCP_LISTEN) {
+            if (r.transport == Transport.TCP && r.stateCode == SocketTables.TCP_LISTEN) {
                 if (r.origin == SocketTables.Row.SELF) {
-                    selfPorts.add(s.local().port());
+                    selfPorts.set(r.localPort);
                 } else {
-                    tcpListen.computeIfAbsent(s.netns(), k -> new HashSet<>()).add(s.local().port());
+                    tcpListen.of(r.netns).set(r.localPort);
                 }
-            } else if (s.transport() == Transport.UDP && isUdpBound(r)) {
-                udpBound.computeIfAbsent(s.netns(), k -> new HashSet<>()).add(s.local().port());
+            } else if (r.transport == Transport.UDP && isUdpBound(r)) {
+                udpBound.of(r.netns).set(r.localPort);
             }
         }
         boolean pod = settings.kind() == WatchScope.Kind.POD;
@@ -758,10 +848,10 @@ public final class ProcScanner implements AutoCloseable {
         List<SocketSample> unix = new ArrayList<>();
         Map<Long, SocketSample> byInode = new HashMap<>();
         for (SocketTables.Row r : rows) {
-            SocketSample s = r.sample();
             if (r.origin == SocketTables.Row.SELF) {
+                SocketSample s = r.sample();
                 if (s.remote() != null && !s.remote().isAny()) {
-                    selfEndpoints.put(s.local().port() + "|" + s.remote(), sequence);
+                    selfEndpoints.put(new SelfEndpoint(s.local().port(), s.remote()), sequence);
                 }
                 continue;
             }
@@ -769,20 +859,22 @@ public final class ProcScanner implements AutoCloseable {
             if (!pod && ownerPid == 0) {
                 continue; // outside a pod the namespace is shared with unwatched processes
             }
-            if (s.inode() == 0 && s.local() != null && (selfPorts.contains(s.local().port())
-                    || selfEndpoints.containsKey(s.local().port() + "|" + s.remote()))) {
+            if (r.inode == 0 && r.localPort >= 0 && (selfPorts.get(r.localPort)
+                    || selfEndpoints.containsKey(new SelfEndpoint(r.localPort, r.sample().remote())))) {
                 continue; // what is left of a connection Picket itself made or accepted
             }
             Direction d = direction(r, tcpListen, udpBound);
             SocketSample out = r.resolved;
-            if (out == null || out.ownerPid() != ownerPid || out.direction() != d) {
-                out = s.withOwner(ownerPid, d);
+            if (out == null || r.resolvedOwner != ownerPid || r.resolvedDirection != d) {
+                out = r.sample().withOwner(ownerPid, d);
                 r.resolved = out;
+                r.resolvedOwner = ownerPid;
+                r.resolvedDirection = d;
             }
-            if (out.inode() != 0 && stdioInodes.contains(out.inode())) {
-                byInode.put(out.inode(), out);
+            if (r.inode != 0 && stdioInodes.length > 0 && Arrays.binarySearch(stdioInodes, r.inode) >= 0) {
+                byInode.put(r.inode, out);
             }
-            switch (out.transport()) {
+            switch (r.transport) {
                 case RAW, PACKET -> raw.add(out);
                 case UNIX -> unix.add(out);
                 default -> {
@@ -802,6 +894,38 @@ public final class ProcScanner implements AutoCloseable {
                 List.copyOf(unix), byInode);
     }
 
+    /** A connection of Picket's own: its local port and remote, to recognise its TIME_WAIT remnant. */
+    private record SelfEndpoint(int localPort, Endpoint remote) {
+    }
+
+    /** Ports per network namespace, as bit sets; rows come grouped by namespace, so the last one is kept at hand. */
+    private static final class Ports {
+        private final Map<Long, BitSet> byNetns = new HashMap<>();
+        private long lastNetns;
+        private BitSet last;
+
+        BitSet of(long netns) {
+            if (last != null && lastNetns == netns) {
+                return last;
+            }
+            lastNetns = netns;
+            last = byNetns.computeIfAbsent(netns, k -> new BitSet(65536));
+            return last;
+        }
+
+        boolean has(long netns, int port) {
+            if (last == null || lastNetns != netns) {
+                BitSet b = byNetns.get(netns);
+                if (b == null) {
+                    return false;
+                }
+                lastNetns = netns;
+                last = b;
+            }
+            return last.get(port);
+        }
+    }
+
     private boolean present(long inode) {
         for (SocketTables t : tablesByNetns.values()) {
             if (t.contains(inode)) {
@@ -816,16 +940,13 @@ public final class ProcScanner implements AutoCloseable {
                 && r.sample().local().port() != 0;
     }
 
-    private static Direction direction(SocketTables.Row r, Map<Long, Set<Integer>> tcpListen,
-            Map<Long, Set<Integer>> udpBound) {
-        SocketSample s = r.sample();
-        return switch (s.transport()) {
+    private static Direction direction(SocketTables.Row r, Ports tcpListen, Ports udpBound) {
+        return switch (r.transport) {
             case TCP -> {
-                if (r.stateCode() == SocketTables.TCP_LISTEN) {
+                if (r.stateCode == SocketTables.TCP_LISTEN) {
                     yield Direction.LISTEN;
                 }
-                Set<Integer> ports = tcpListen.get(s.netns());
-                yield ports != null && ports.contains(s.local().port()) ? Direction.INBOUND : Direction.OUTBOUND;
+                yield tcpListen.has(r.netns, r.localPort) ? Direction.INBOUND : Direction.OUTBOUND;
             }
             case UDP -> {
                 if (isUdpBound(r)) {
@@ -834,25 +955,60 @@ public final class ProcScanner implements AutoCloseable {
                 if (r.stateCode() != 1) {
                     yield Direction.NONE;
                 }
-                Set<Integer> ports = udpBound.get(s.netns());
-                yield ports != null && ports.contains(s.local().port()) ? Direction.INBOUND : Direction.OUTBOUND;
+                yield udpBound.has(r.netns, r.localPort) ? Direction.INBOUND : Direction.OUTBOUND;
             }
-            case UNIX -> s.direction();
+            case UNIX -> r.sample().direction();
             default -> Direction.NONE;
         };
     }
 
-    private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows) {
+    private static final int TCP4_DONE = 1;
+    private static final int TCP6_DONE = 2;
+
+    /**
+     * TCP sockets of Picket's own network namespace through netlink, each family on its own; returns which
+     * families it read (TCP4_DONE, TCP6_DONE), so the caller reads the others from /proc/PID/net/tcp and
+     * tcp6. Only for the real procfs: a scanner pointed at another tree must not mix in the host's sockets.
+     */
+    private int dumpTcp(SocketTables tables, List<SocketTables.Row> rows) {
+        if (netlink == null || selfNamespaces.net() == 0 || !root.equals(REAL_PROC)) {
+            return 0;
+        }
+        int done = 0;
+        for (int family : new int[] {NetlinkSockets.AF_INET, NetlinkSockets.AF_INET6}) {
+            int before = rows.size();
+            try {
+                netlink.dumpTcp(family, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
+                done |= family == NetlinkSockets.AF_INET ? TCP4_DONE : TCP6_DONE;
+            } catch (NetlinkSockets.DumpFailed e) {
+                rows.subList(before, rows.size()).clear();
+            }
+        }
+        if (done == 0 && ++netlinkFailures >= 3) {
+            netlink = null; // it failed three scans in a row here (seccomp, sandbox, kernel): stay with procfs
+        } else if (done != 0) {
+            netlinkFailures = 0;
+        }
+        return done;
+    }
+
+    private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows, int tcpDone) {
         int before = rows.size();
+        boolean tcp4 = (tcpDone & TCP4_DONE) == 0;
         try {
-            table.readAll(net.resolve("tcp"));
-            tables.parseInet(table.bytes, table.length, Transport.TCP, 4, rows);
+            // the first table must be readable, or this process exited: try another of the namespace
+            table.readAll(net.resolve(tcp4 ? "tcp" : "udp"));
+            tables.parseInet(table.bytes, table.length, tcp4 ? Transport.TCP : Transport.UDP, 4, rows);
         } catch (ProcFiles.ReadFailure e) {
             rows.subList(before, rows.size()).clear();
-            return false; // this process exited or is unreadable: try another of the namespace
+            return false;
         }
-        readOptional(net.resolve("tcp6"), b -> tables.parseInet(table.bytes, table.length, Transport.TCP, 6, rows));
-        readOptional(net.resolve("udp"), b -> tables.parseInet(table.bytes, table.length, Transport.UDP, 4, rows));
+        if ((tcpDone & TCP6_DONE) == 0) {
+            readOptional(net.resolve("tcp6"), b -> tables.parseInet(table.bytes, table.length, Transport.TCP, 6, rows));
+        }
+        if (tcp4) {
+            readOptional(net.resolve("udp"), b -> tables.parseInet(table.bytes, table.length, Transport.UDP, 4, rows));
+        }
         readOptional(net.resolve("udp6"), b -> tables.parseInet(table.bytes, table.length, Transport.UDP, 6, rows));
         readOptional(net.resolve("raw"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 4, rows));
         readOptional(net.resolve("raw6"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 6, rows));
@@ -874,18 +1030,18 @@ public final class ProcScanner implements AutoCloseable {
      * Gives each row its owner. A row already resolved keeps its answer while the owner stays in scope;
      * a new one takes the owner found in fd tables already read; only the rest trigger a search.
      */
-    private void resolveOwners(List<SocketTables.Row> rows, List<TrackedProcess> scoped, Set<Integer> scopePids) {
+    private void resolveOwners(List<SocketTables.Row> rows, List<TrackedProcess> scoped, BitSet scopePids) {
         List<SocketTables.Row> unresolved = null;
         for (SocketTables.Row r : rows) {
-            long inode = r.sample().inode();
+            long inode = r.inode;
             if (inode == 0 || r.origin == SocketTables.Row.SELF) {
                 continue;
             }
-            if (r.origin == SocketTables.Row.OWNED && scopePids.contains(r.owner)) {
+            if (r.origin == SocketTables.Row.OWNED && scopePids.get(r.owner)) {
                 continue;
             }
             Integer o = inodeOwner.get(inode);
-            if (o != null && scopePids.contains(o)) {
+            if (o != null && scopePids.get(o)) {
                 r.origin = SocketTables.Row.OWNED;
                 r.owner = o;
             } else if (r.origin != SocketTables.Row.FOREIGN || sequence - r.foreignSince >= FOREIGN_RECHECK_SCANS) {
@@ -917,7 +1073,7 @@ public final class ProcScanner implements AutoCloseable {
             Integer o = inodeOwner.get(inode);
             if (self.contains(inode)) {
                 r.origin = SocketTables.Row.SELF;
-            } else if (o != null && scopePids.contains(o)) {
+            } else if (o != null && scopePids.get(o)) {
                 r.origin = SocketTables.Row.OWNED;
                 r.owner = o;
             } else {

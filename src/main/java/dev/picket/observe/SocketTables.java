@@ -4,9 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Parses the socket tables of one network namespace: /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,packet,unix}.
@@ -37,15 +35,27 @@ final class SocketTables {
         final SocketSample sample;
         final int stateCode;
         final byte[] key;
+        /** Copies of the sample's fields the scanner reads for every row, kept here so a steady row is one object. */
+        final Transport transport;
+        final long inode;
+        final long netns;
+        final int localPort;
         byte origin;
         int owner;
         long foreignSince;
+        /** The sample with owner and direction, and the owner and direction it was made for. */
         SocketSample resolved;
+        int resolvedOwner;
+        Direction resolvedDirection;
 
         Row(SocketSample sample, int stateCode, byte[] key) {
             this.sample = sample;
             this.stateCode = stateCode;
             this.key = key;
+            this.transport = sample.transport();
+            this.inode = sample.inode();
+            this.netns = sample.netns();
+            this.localPort = sample.local() != null ? sample.local().port() : -1;
         }
 
         SocketSample sample() {
@@ -68,8 +78,8 @@ final class SocketTables {
     }
 
     private final long netns;
-    private Map<Long, Row> previous = new HashMap<>();
-    private Map<Long, Row> current = new HashMap<>();
+    private InodeMap<Row> previous = new InodeMap<>();
+    private InodeMap<Row> current = new InodeMap<>();
 
     SocketTables(long netns) {
         this.netns = netns;
@@ -82,7 +92,7 @@ final class SocketTables {
 
     /** Starts a new scan of this namespace; rows not seen again are forgotten. */
     void begin() {
-        Map<Long, Row> swap = previous;
+        InodeMap<Row> swap = previous;
         previous = current;
         current = swap;
         current.clear();
@@ -98,6 +108,82 @@ final class SocketTables {
                 out.add(row);
             }
             line = end + 1;
+        }
+    }
+
+    /** Length of a netlink row's key: the state byte, then ports and addresses of inet_diag_sockid. */
+    private static final int DIAG_KEY = 1 + 36;
+
+    /**
+     * Parses one batch of a netlink sock_diag dump (nlmsghdr + inet_diag_msg records) of {@code transport}
+     * and appends the rows to {@code out}, like {@link #parseInet} does for /proc text. A row whose state,
+     * ports and addresses did not change since the last scan is reused. Returns false once the dump is done.
+     */
+    boolean parseDiag(byte[] b, int len, Transport transport, List<Row> out) throws NetlinkSockets.DumpFailed {
+        int at = 0;
+        while (at + 16 <= len) {
+            int msgLen = NetlinkSockets.u32(b, at);
+            int type = NetlinkSockets.u16(b, at + 4);
+            if (msgLen < 16 || at + msgLen > len) {
+                throw new NetlinkSockets.DumpFailed("malformed netlink message");
+            }
+            if (type == NetlinkSockets.NLMSG_DONE) {
+                return false;
+            }
+            if (type == NetlinkSockets.NLMSG_ERROR) {
+                int errno = msgLen >= 20 ? -NetlinkSockets.u32(b, at + 16) : 0;
+                throw new NetlinkSockets.DumpFailed("netlink error " + errno);
+            }
+            if (msgLen >= 16 + 72) {
+                Row row = parseDiagMessage(b, at + 16, transport);
+                if (row != null) {
+                    out.add(row);
+                }
+            }
+            at += (msgLen + 3) & ~3;
+        }
+        return true;
+    }
+
+    /** struct inet_diag_msg: family, state, timer, retrans, sockid (ports, addresses, if, cookie), expires, queues, uid, inode. */
+    private Row parseDiagMessage(byte[] b, int m, Transport transport) {
+        int family = b[m] & 0xff;
+        int state = b[m + 1] & 0xff;
+        long inode = NetlinkSockets.u32(b, m + 68) & 0xffffffffL;
+        Row old = inode != 0 ? previous.get(inode) : null;
+        if (old != null && old.key.length == DIAG_KEY && old.key[0] == (byte) state
+                && Arrays.equals(old.key, 1, DIAG_KEY, b, m + 4, m + 40)) {
+            current.put(inode, old);
+            return old;
+        }
+        int addrLen = family == NetlinkSockets.AF_INET ? 4 : 16;
+        Endpoint local = endpoint(b, m + 8, addrLen, NetlinkSockets.be16(b, m + 4));
+        Endpoint remote = endpoint(b, m + 24, addrLen, NetlinkSockets.be16(b, m + 6));
+        if (local == null || remote == null) {
+            return null;
+        }
+        byte[] key = new byte[DIAG_KEY];
+        key[0] = (byte) state;
+        System.arraycopy(b, m + 4, key, 1, 36);
+        String stateName = transport == Transport.TCP
+                ? (state < TCP_STATES.length ? TCP_STATES[state] : "UNKNOWN")
+                : udpState(state, transport);
+        int uid = NetlinkSockets.u32(b, m + 64);
+        SocketSample s = new SocketSample(transport, family == NetlinkSockets.AF_INET ? 4 : 6, stateName, local, remote,
+                null, inode, uid, netns, Direction.NONE, 0);
+        Row row = new Row(s, state, key).inherit(old);
+        if (inode != 0) {
+            current.put(inode, row);
+        }
+        return row;
+    }
+
+    private static Endpoint endpoint(byte[] b, int from, int len, int port) {
+        try {
+            // getByAddress turns IPv4-mapped IPv6 into Inet4Address and never resolves names
+            return new Endpoint(InetAddress.getByAddress(Arrays.copyOfRange(b, from, from + len)), port);
+        } catch (UnknownHostException e) {
+            return null;
         }
     }
 
@@ -165,7 +251,7 @@ final class SocketTables {
                 long inode = ProcFiles.parseLong(b, f[8], end);
                 Row old = previous.get(inode);
                 if (old != null && Arrays.equals(old.key, 0, old.key.length, b, f[2], end)) {
-                    current.put(inode, old);
+                    putIfInode(inode, old);
                     out.add(old);
                     line = end + 1;
                     continue;
@@ -175,7 +261,7 @@ final class SocketTables {
                 SocketSample s = new SocketSample(Transport.PACKET, 0, type == 3 ? "RAW" : type == 2 ? "DGRAM" : "TYPE" + type,
                         null, null, null, inode, uid, netns, Direction.NONE, 0);
                 Row row = new Row(s, type, Arrays.copyOfRange(b, f[2], end)).inherit(old);
-                current.put(inode, row);
+                putIfInode(inode, row);
                 out.add(row);
             }
             line = end + 1;
@@ -192,7 +278,7 @@ final class SocketTables {
                 long inodeFirst = ProcFiles.parseLong(b, f[6], end);
                 Row old = previous.get(inodeFirst);
                 if (old != null && Arrays.equals(old.key, 0, old.key.length, b, f[3], end)) {
-                    current.put(inodeFirst, old);
+                    putIfInode(inodeFirst, old);
                     out.add(old);
                     line = end + 1;
                     continue;
@@ -207,10 +293,16 @@ final class SocketTables {
                 SocketSample s = new SocketSample(Transport.UNIX, 0, state, null, null, path, inode, 0, netns,
                         listening ? Direction.LISTEN : Direction.NONE, 0);
                 Row row = new Row(s, st, Arrays.copyOfRange(b, f[3], end)).inherit(old);
-                current.put(inode, row);
+                putIfInode(inode, row);
                 out.add(row);
             }
             line = end + 1;
+        }
+    }
+
+    private void putIfInode(long inode, Row row) {
+        if (inode != 0) {
+            current.put(inode, row);
         }
     }
 

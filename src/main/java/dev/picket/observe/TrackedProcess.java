@@ -15,6 +15,11 @@ final class TrackedProcess {
     final Instant firstSeen;
     FileChannel statChannel;
     StatFields stat;
+    /** The bytes {@link #stat} was parsed from, to skip parsing an unchanged stat. */
+    byte[] statBytes;
+    /** The last scan's sample and the stat it was built from, handed out again while nothing changed. */
+    ProcessSample lastSample;
+    StatFields lastSampleStat;
     long execSignature;
     boolean inScope;
     boolean detailed;
