@@ -51,9 +51,14 @@ public class JudgeContextProducer {
         int low = 32768;
         int high = 60999;
         try {
-            String[] r = Files.readString(portRange).trim().split("\\s+");
-            low = Integer.parseInt(r[0]);
-            high = Integer.parseInt(r[1]);
+            // procfs reports size 0, and Files.readString trusts the size: read line by line instead
+            String[] r = Files.readAllLines(portRange).getFirst().trim().split("\\s+");
+            int l = Integer.parseInt(r[0]);
+            int h = Integer.parseInt(r[1]);
+            if (l > 0 && l <= h && h <= 65535) {
+                low = l;
+                high = h;
+            }
         } catch (IOException | RuntimeException e) {
             Log.debugf("default ephemeral port range: %s", e.getMessage());
         }
