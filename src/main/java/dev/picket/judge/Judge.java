@@ -116,6 +116,15 @@ public final class Judge {
     }
 
     /**
+     * Forgets what was reported, so every standing condition is raised again at the next scan: called when
+     * enforcing starts, so that what was only reported (or shadow-enforced) is now acted on.
+     */
+    public void forgetReported() {
+        lastSeen.clear();
+        keyIdentity.clear();
+    }
+
+    /**
      * Whether the process an identity ({@link Finding#identityOf}: "pid:startTicks") names is in the snapshot:
      * one lookup per remembered key, instead of the identity text of every process on every scan.
      */

@@ -63,8 +63,10 @@ final class ProcessStateThreats implements Rule {
             return;
         }
         Ids now = p.uid();
+        // a gain is the threat; dropping root (gosu, su-exec, nginx workers) is what well-built images do
         boolean turnedRoot = !first.anyRoot() && now.anyRoot();
-        boolean changed = first.effective() != now.effective() || first.real() != now.real();
+        boolean changed = !first.anyRoot() && !now.anyRoot()
+                && (first.effective() != now.effective() || first.real() != now.real());
         if (turnedRoot || changed) {
             out.add(Threats.of(ThreatRule.PRIVILEGE_CHANGE, Finding.identityOf(p), p, null, Describe.process(p)
                     + (turnedRoot ? " turned root" : " changed its uid") + " during its life: uids " + first.real() + "/"

@@ -15,13 +15,15 @@ import java.util.Map;
 
 /**
  * RESOURCE violations: a ceiling on the whole neighbour exceeded for at least the profile's
- * {@code sustain}. One breach is one violation, however long it lasts; dropping below the ceiling ends it.
+ * {@code sustain}. One breach is one violation, however long it lasts; staying below the ceiling for a
+ * {@code sustain} ends it.
  */
 final class ResourceCeilingRule implements Rule {
 
     static final String RULE_PREFIX = "ceiling-";
 
     private final Map<String, Instant> exceededSince = new HashMap<>();
+    private final Map<String, Instant> belowSince = new HashMap<>();
 
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
@@ -31,12 +33,12 @@ final class ResourceCeilingRule implements Rule {
         if (c.cpuCores().isPresent()) {
             check("cpu", t.cpuCores(), c.cpuCores().getAsDouble(), "%.2f cores", now, c.sustain(), out);
         } else {
-            exceededSince.remove("cpu");
+            forget("cpu");
         }
         if (c.memoryBytes().isPresent()) {
             check("memory", t.rssBytes(), c.memoryBytes().getAsLong(), "%.0f bytes", now, c.sustain(), out);
         } else {
-            exceededSince.remove("memory");
+            forget("memory");
         }
         checkInt("processes", t.processes(), c.processes(), now, c.sustain(), out);
         checkInt("threads", t.threads(), c.threads(), now, c.sustain(), out);
@@ -45,7 +47,7 @@ final class ResourceCeilingRule implements Rule {
             check("forks-per-minute", scene.forksPerMinute, c.forksPerMinute().getAsInt(), "%.0f forks per minute",
                     now, c.sustain(), out);
         } else {
-            exceededSince.remove("forks-per-minute");
+            forget("forks-per-minute");
         }
     }
 
@@ -54,16 +56,30 @@ final class ResourceCeilingRule implements Rule {
         if (ceiling.isPresent()) {
             check(name, value, ceiling.getAsInt(), "%.0f", now, sustain, out);
         } else {
-            exceededSince.remove(name);
+            forget(name);
         }
+    }
+
+    private void forget(String name) {
+        exceededSince.remove(name);
+        belowSince.remove(name);
     }
 
     private void check(String name, double value, double ceiling, String format, Instant now, Duration sustain,
             List<Finding> out) {
         if (value <= ceiling) {
-            exceededSince.remove(name);
+            // a breach ends only after a sustain below the ceiling, so a workload hovering at it does not
+            // start a new breach (or never finish one) at every dip
+            if (exceededSince.containsKey(name)) {
+                Instant below = belowSince.computeIfAbsent(name, k -> now);
+                if (Duration.between(below, now).compareTo(sustain) >= 0) {
+                    exceededSince.remove(name);
+                    belowSince.remove(name);
+                }
+            }
             return;
         }
+        belowSince.remove(name);
         Instant since = exceededSince.computeIfAbsent(name, k -> now);
         if (Duration.between(since, now).compareTo(sustain) < 0) {
             return;

@@ -81,6 +81,19 @@ public class VerdictService {
         }
         registry.gauge("picket.profile.generation", profiles, p -> p.generation());
         registry.gauge("picket.profile.valid", profiles, p -> p.lastError().isPresent() ? 0 : 1);
+        ceiling("cpu_cores", c -> c.cpuCores().isPresent() ? c.cpuCores().getAsDouble() : Double.NaN);
+        ceiling("memory_bytes", c -> c.memoryBytes().isPresent() ? c.memoryBytes().getAsLong() : Double.NaN);
+        ceiling("processes", c -> c.processes().isPresent() ? c.processes().getAsInt() : Double.NaN);
+        ceiling("threads", c -> c.threads().isPresent() ? c.threads().getAsInt() : Double.NaN);
+        ceiling("open_files", c -> c.openFiles().isPresent() ? c.openFiles().getAsInt() : Double.NaN);
+        ceiling("forks_per_minute", c -> c.forksPerMinute().isPresent() ? c.forksPerMinute().getAsInt() : Double.NaN);
+    }
+
+    /** The active profile's ceilings, so dashboards can draw usage against them; NaN where none is set. */
+    private void ceiling(String resource, java.util.function.ToDoubleFunction<dev.picket.profile.Ceilings> value) {
+        io.micrometer.core.instrument.Gauge.builder("picket.profile.ceiling", profiles,
+                        p -> value.applyAsDouble(p.current().resources()))
+                .tag("resource", resource).description("The active profile's resource ceiling").register(registry);
     }
 
     public Learner learner() {
@@ -97,6 +110,10 @@ public class VerdictService {
                         profile.source(), profile.generation());
             }
             registry.counter("picket.mode.changes", Tags.of("mode", mode.wire())).increment();
+            if (mode == Mode.ENFORCE && lastMode != null) {
+                // what was reported or shadow-enforced so far is still running: raise it again, now to act on
+                judge.forgetReported();
+            }
             lastMode = mode;
         }
         Verdict verdict = judge.judge(snapshot, profile);
