@@ -106,12 +106,17 @@ public class KubeRuntime {
     // after QuarantineState has read its state file (default observer priority 2500)
     void onStart(@Observes @Priority(3000) StartupEvent event) {
         registry.gauge("picket.kube.queue.depth", this, KubeRuntime::queueDepth);
-        registry.gauge("picket.kube.api.reachable", this, r -> r.apiReachable() ? 1 : 0);
+        // registered at zero so that alerts and dashboards see the series before the first drop
+        for (KubeQueue.DropReason r : KubeQueue.DropReason.values()) {
+            registry.counter("picket.kube.dropped", io.micrometer.core.instrument.Tags.of("reason", r.label()));
+        }
         KubeSettings s = settings;
         if (!s.enabled()) {
             LOG.infof("Kubernetes integration off: %s", s.why());
             return;
         }
+        // only where the API server is used: a 0 without an integration would read as an outage
+        registry.gauge("picket.kube.api.reachable", this, r -> r.apiReachable() ? 1 : 0);
         LOG.infof("Kubernetes integration on: %s", s.why());
         start();
     }

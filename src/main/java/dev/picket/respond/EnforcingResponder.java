@@ -18,9 +18,11 @@ import java.util.Locale;
 /**
  * Carries out kill and quarantine in enforce mode. A quarantine goes in the order that leaves the pod
  * isolated if Picket dies half-way: persist the record (and, in a cluster, the pod label), fail
- * readiness, then kill the offending process.
+ * readiness, then kill the offending process. Started eagerly so its metrics exist before the first action
+ * (a restored quarantine must show as {@code picket_quarantined 1}).
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class EnforcingResponder implements Responder {
 
     @Inject
