@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Calls to the control endpoint of the sidecar under test, with the token Picket created. */
-final class Control {
+public final class Control {
 
-    static final String MANAGEMENT = "http://localhost:18789";
+    /** The management interface of the application under test; its port is chosen at start (test-port 0). */
+    public static String management() {
+        return "http://localhost:" + org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.management.test-port", Integer.class);
+    }
     static final Path STATE = Path.of("target/picket-test-state");
 
     private Control() {

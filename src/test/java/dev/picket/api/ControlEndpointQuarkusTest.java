@@ -29,7 +29,7 @@ class ControlEndpointQuarkusTest {
     void started() {
         Host.requireLinux();
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                RestAssured.get(Control.MANAGEMENT + "/q/health/started").statusCode() == 200);
+                RestAssured.get(Control.management() + "/q/health/started").statusCode() == 200);
     }
 
     @AfterEach
@@ -37,7 +37,7 @@ class ControlEndpointQuarkusTest {
         // the operator's release: remove the record outside the control API
         Files.deleteIfExists(Control.STATE.resolve("quarantine.json"));
         await().atMost(Duration.ofSeconds(5)).until(() ->
-                RestAssured.get(Control.MANAGEMENT + "/q/health/ready").statusCode() == 200);
+                RestAssured.get(Control.management() + "/q/health/ready").statusCode() == 200);
         Control.authed().body("learn").put("/v1/mode").then().statusCode(200);
     }
 
@@ -63,7 +63,7 @@ class ControlEndpointQuarkusTest {
         RestAssured.given().contentType(ContentType.JSON).body("{\"reason\":\"x\"}").post("/v1/quarantine").then()
                 .statusCode(401);
         RestAssured.given().body("enforce").put("/v1/mode").then().statusCode(401);
-        RestAssured.get(Control.MANAGEMENT + "/q/health/ready").then().statusCode(200);
+        RestAssured.get(Control.management() + "/q/health/ready").then().statusCode(200);
     }
 
     @Test
@@ -97,7 +97,7 @@ class ControlEndpointQuarkusTest {
         int status = Control.authed().contentType(ContentType.JSON).body(huge).post("/v1/quarantine").statusCode();
         assertThat(status).isEqualTo(413);
         assertThat(Control.authed().body("e".repeat(20 * 1024)).put("/v1/mode").statusCode()).isEqualTo(413);
-        RestAssured.get(Control.MANAGEMENT + "/q/health/ready").then().statusCode(200);
+        RestAssured.get(Control.management() + "/q/health/ready").then().statusCode(200);
     }
 
     @Test
@@ -112,7 +112,7 @@ class ControlEndpointQuarkusTest {
     void quarantineTurnsReadinessDownUntilTheOperatorRemovesTheRecord() throws Exception {
         Control.authed().contentType(ContentType.JSON).body("{\"reason\":\"incident 42\\nforged line\"}")
                 .post("/v1/quarantine").then().statusCode(202).body("record.reason", equalTo("incident 42 forged line"));
-        RestAssured.get(Control.MANAGEMENT + "/q/health/ready").then().statusCode(503)
+        RestAssured.get(Control.management() + "/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'picket-quarantine' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'picket-quarantine' }.data.reason", containsString("incident 42"));
         assertThat(Control.STATE.resolve("quarantine.json")).exists();
@@ -126,6 +126,6 @@ class ControlEndpointQuarkusTest {
                 .statusCode(200).body("record.reason", equalTo("incident 42 forged line"));
         Files.delete(Control.STATE.resolve("quarantine.json"));
         await().atMost(Duration.ofSeconds(5)).until(() ->
-                RestAssured.get(Control.MANAGEMENT + "/q/health/ready").statusCode() == 200);
+                RestAssured.get(Control.management() + "/q/health/ready").statusCode() == 200);
     }
 }

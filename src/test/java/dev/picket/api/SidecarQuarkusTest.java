@@ -17,13 +17,12 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class SidecarQuarkusTest {
 
-    private static final String MANAGEMENT = Control.MANAGEMENT;
 
     @BeforeEach
     void firstScan() {
         Host.requireLinux();
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                RestAssured.get(MANAGEMENT + "/q/health/started").statusCode() == 200);
+                RestAssured.get(Control.management() + "/q/health/started").statusCode() == 200);
     }
 
     @Test
@@ -38,15 +37,15 @@ class SidecarQuarkusTest {
 
     @Test
     void healthIsUpOnTheManagementPort() {
-        RestAssured.get(MANAGEMENT + "/q/health/live").then().statusCode(200)
+        RestAssured.get(Control.management() + "/q/health/live").then().statusCode(200)
                 .body("checks.name", hasItem("picket-scan"));
-        RestAssured.get(MANAGEMENT + "/q/health/ready").then().statusCode(200)
+        RestAssured.get(Control.management() + "/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("picket-first-scan"));
     }
 
     @Test
     void metricsFollowPrometheusNaming() {
-        String metrics = RestAssured.get(MANAGEMENT + "/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = RestAssured.get(Control.management() + "/q/metrics").then().statusCode(200).extract().asString();
         for (String name : new String[] {"picket_scan_duration_seconds_bucket", "picket_scan_duration_seconds_count",
                 "picket_observed_processes", "picket_observed_sockets{direction=\"outbound\"}",
                 "picket_observed_sockets{direction=\"listen\"}", "picket_neighbour_cpu_cores",

@@ -30,7 +30,7 @@ class EnforcementQuarkusTest {
     void started() {
         Host.requireRoot();
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                RestAssured.get("http://localhost:18789/q/health/started").statusCode() == 200);
+                RestAssured.get(dev.picket.api.Control.management() + "/q/health/started").statusCode() == 200);
     }
 
     private static RequestSpecification authed() throws Exception {
@@ -91,7 +91,7 @@ class EnforcementQuarkusTest {
                 .containsEntry("pid", (int) bash.pid());
         assertThat(String.valueOf(killed.get("actionDetail"))).contains("SIGKILL");
         assertThat(String.valueOf(killed.get("argv"))).contains("forbidden-77");
-        String metrics = RestAssured.get("http://localhost:18789/q/metrics").asString();
+        String metrics = RestAssured.get(dev.picket.api.Control.management() + "/q/metrics").asString();
         assertThat(metrics).contains("picket_kills_total").containsPattern(
                 "picket_violations_total\\{action=\"killed\",kind=\"process\",rule=\"process-not-allowed\"} [1-9]");
     }
