@@ -398,15 +398,24 @@ public final class ProcScanner implements AutoCloseable {
                 t.execCount++;
                 t.fdsDenied = false;
             }
-            t.execSignature = t.stat.execSignature();
-            t.unavailable.clear();
-            readStatus(t);
-            readExe(t);
-            readArgv(t);
-            readEnv(t);
-            readNamespaces(t);
-            readFds(t);
-            readIo(t);
+            // an exec can land between the stat read and the others (comm of the old program, exe of the new):
+            // read again until stat says the image did not change meanwhile, at most twice more
+            for (int attempt = 0; attempt < 3; attempt++) {
+                t.execSignature = t.stat.execSignature();
+                t.unavailable.clear();
+                readStatus(t);
+                readExe(t);
+                readArgv(t);
+                readEnv(t);
+                readNamespaces(t);
+                readFds(t);
+                readIo(t);
+                StatFields after = rereadStat(t);
+                if (after == null || after.startTicks() != t.startTicks || after.execSignature() == t.execSignature) {
+                    break;
+                }
+                t.stat = after;
+            }
             t.detailed = true;
             return;
         }

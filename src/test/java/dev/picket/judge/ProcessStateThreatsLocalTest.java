@@ -173,8 +173,10 @@ class ProcessStateThreatsLocalTest {
         Path go = dir.resolve("switch-now");
         try (Spawner root = Spawner.start(); Watch w = Watch.tree(root.pid(), Profiles.permissive())) {
             String code = after(go, "os.setresuid(4322, 4322, 4322)");
-            long pid = root.spawn("setpriv", "--reuid=4321", "--regid=4321", "--clear-groups", "--inh-caps=+setuid",
-                    "--ambient-caps=+setuid", Tools.PYTHON, "-c", code);
+            // setpriv execs python at once: wait for python, not for setpriv
+            long pid = root.spawnNoWait(null, "setpriv", "--reuid=4321", "--regid=4321", "--clear-groups",
+                    "--inh-caps=+setuid", "--ambient-caps=+setuid", Tools.PYTHON, "-c", code);
+            Tools.awaitExec(pid, Tools.python(), List.of(Tools.PYTHON, "-c", code));
             w.until(Duration.ofSeconds(5), "the process seen as 4321", x -> x.last().process((int) pid) != null
                     && x.last().process((int) pid).uid().effective() == 4321);
             touch(go);

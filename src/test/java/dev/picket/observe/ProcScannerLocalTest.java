@@ -38,8 +38,9 @@ class ProcScannerLocalTest {
         Host.requireRoot();
         Process tree = children.sh("setpriv --reuid=4321 --regid=4321 --clear-groups sleep 301.5 & wait");
         try (ProcScanner scanner = Scans.rootPid(tree.pid())) {
+            // setpriv's own argv holds 301.5 too: wait until it has exec'd sleep
             Snapshot s = Scans.until(scanner, Duration.ofSeconds(5), x -> Scans.byArg(x, "301.5") != null
-                    && Scans.byArg(x, "301.5").exe() != null);
+                    && Scans.byArg(x, "301.5").exe() != null && Scans.byArg(x, "301.5").exe().path().endsWith("/sleep"));
             ProcessSample sleep = Scans.byArg(s, "301.5");
             assertThat(sleep.exe().path()).endsWith("/sleep");
             assertThat(sleep.argv().args()).containsExactly("sleep", "301.5");
