@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Threats visible in what a process runs: a binary from a writable scratch directory, a fileless or
- * deleted binary, a dynamic-linker injection in its environment, a mining pool URL in its arguments.
+ * deleted binary, a dynamic-linker injection in its environment or in /etc/ld.so.preload, a mining pool
+ * URL in its arguments.
  * Each is one violation per process and executable: keyed by the executable rather than the exec count,
  * which a scan landing in the middle of an exec would count twice.
  */
@@ -32,6 +33,12 @@ final class ProgramImageThreats implements Rule {
 
     @Override
     public void evaluate(Snapshot snapshot, Profile profile, Scene scene, List<Finding> out) {
+        for (dev.picket.observe.SystemPreload sp : snapshot.systemPreloads()) {
+            ProcessSample seen = scene.process(sp.seenThroughPid());
+            out.add(Threats.of(ThreatRule.PRELOAD_INJECTION, "ld.so.preload|" + sp.mntNamespace() + "|" + sp.libraries(), seen,
+                    null, "/etc/ld.so.preload in the filesystem of " + Describe.process(seen) + " loads " + sp.libraries()
+                            + " into every program started there"));
+        }
         for (ProcessSample p : snapshot.processes()) {
             if (p.exe() != null) {
                 String path = p.exe().path();

@@ -45,6 +45,11 @@ final class NetlinkSockets {
     private static final MethodHandle SEND;
     private static final MethodHandle RECV;
     private static final MethodHandle CLOSE;
+    /**
+     * {@code -Dpicket.netlink=false} keeps the scanner on /proc/PID/net/tcp: for comparing the two in the
+     * benchmark, and a way out should a kernel answer netlink wrongly.
+     */
+    static final String ENABLED_PROPERTY = "picket.netlink";
     /** Why netlink cannot be used in this JVM, or null when it can. */
     static final String UNAVAILABLE;
 
@@ -55,6 +60,9 @@ final class NetlinkSockets {
         MethodHandle close = null;
         String why = null;
         try {
+            if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
+                throw new UnsupportedOperationException(ENABLED_PROPERTY + "=false");
+            }
             if (System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
                 throw new UnsupportedOperationException("native image: foreign calls are not registered");
             }

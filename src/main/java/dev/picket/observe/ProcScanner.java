@@ -64,6 +64,7 @@ public final class ProcScanner implements AutoCloseable {
     private final ForkCount.Source forkSource;
     private final Namespaces selfNamespaces;
     private final Map<Long, List<RuntimeSocket>> runtimeSocketsByMnt = new HashMap<>();
+    private final Map<Long, SystemPreload> preloadsByMnt = new HashMap<>();
     private long sequence;
     private long lastPidCounter = -1;
     private long forksTotal;
@@ -162,7 +163,7 @@ public final class ProcScanner implements AutoCloseable {
         lastScanNanos = t0;
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         return new Snapshot(sequence, now, took, scope, List.copyOf(processes), sockets.listeners, sockets.outbound,
-                sockets.inbound, sockets.raw, sockets.unix, runtimeSockets,
+                sockets.inbound, sockets.raw, sockets.unix, runtimeSockets, List.copyOf(preloadsByMnt.values()),
                 new Totals(processes.size(), threads, fds, round(cpu), rss),
                 new ForkCount(forks, forksTotal, forkSource),
                 new Visibility(effectiveCapabilities, unavailable, notes(unavailable)), selfNamespaces,
@@ -782,16 +783,43 @@ public final class ProcScanner implements AutoCloseable {
                 known = new ArrayList<>();
                 Path rootDir = dir(e.getValue()).resolve("root");
                 for (String path : RuntimeSocket.KNOWN_PATHS) {
-                    if (java.nio.file.Files.exists(rootDir.resolve(path.substring(1)))) {
+                    if (RootedPath.exists(rootDir, path)) {
                         known.add(new RuntimeSocket(path, e.getKey(), e.getValue()));
                     }
                 }
                 known = List.copyOf(known);
                 runtimeSocketsByMnt.put(e.getKey(), known);
+                SystemPreload preload = readPreload(rootDir, e.getKey(), e.getValue());
+                if (preload != null) {
+                    preloadsByMnt.put(e.getKey(), preload);
+                } else {
+                    preloadsByMnt.remove(e.getKey());
+                }
             }
             found.addAll(known);
         }
+        preloadsByMnt.keySet().retainAll(reps.keySet());
         return List.copyOf(found);
+    }
+
+    /** /etc/ld.so.preload of a mount namespace, when it names anything. */
+    private SystemPreload readPreload(Path rootDir, long mnt, int pid) {
+        Path file = RootedPath.resolve(rootDir, "/etc/ld.so.preload");
+        if (file == null) {
+            return null;
+        }
+        try {
+            int n = ProcFiles.read(file, small);
+            List<String> libs = new ArrayList<>();
+            for (String entry : SafeText.decode(small, 0, n).split("[\\s:]+|\\\\x0a")) {
+                if (!entry.isBlank() && !entry.startsWith("#") && libs.size() < 8) {
+                    libs.add(entry);
+                }
+            }
+            return libs.isEmpty() ? null : new SystemPreload(mnt, pid, List.copyOf(libs));
+        } catch (ProcFiles.ReadFailure e) {
+            return null;
+        }
     }
 
     // ---- sockets ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ public record Snapshot(
         List<SocketSample> raw,
         List<SocketSample> unix,
         List<RuntimeSocket> runtimeSockets,
+        List<SystemPreload> systemPreloads,
         Totals totals,
         ForkCount forks,
         Visibility visibility,
