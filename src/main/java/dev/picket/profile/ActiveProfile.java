@@ -261,6 +261,12 @@ public class ActiveProfile {
             LOG.infof("profile %s from %s is active (generation %d, mode %s)%s", base.name(), base.source(),
                     base.generation(), state.effective().mode().wire(), same ? ", unchanged" : "");
         }
+        if (!same) {
+            // exceptions silence threat findings: each is logged with its reason, so the log shows what is excepted
+            for (ThreatException e : base.threatExceptions().entries()) {
+                LOG.infof("profile %s generation %d excepts %s", base.name(), base.generation(), e.describe());
+            }
+        }
         lastLogged = null;
         return !same;
     }

@@ -27,12 +27,13 @@ import java.util.Set;
  * @param network         egress and listen allowlists
  * @param resources       the ceilings
  * @param disabledThreats built-in threat rules the profile turned off
+ * @param threatExceptions narrow exceptions to the threat rules that are on
  * @param actions         the action for every violation kind (all five present)
  * @param images          the image policy, which only the injector enforces (carried so the profile is whole)
  * @param podSecurity     the pod-security gate's mode, which only the injector uses
  */
 public record Profile(String name, String source, long generation, Mode mode, Learn learn, ProcessRules processes,
-        NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats,
+        NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats, ThreatExceptions threatExceptions,
         Map<ViolationKind, ActionType> actions, ImageRules images, PodSecurityMode podSecurity) {
 
     public Profile {
@@ -43,6 +44,7 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         Objects.requireNonNull(processes, "processes");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(threatExceptions, "threatExceptions");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(podSecurity, "podSecurity");
         EnumSet<ThreatRule> disabled = EnumSet.noneOf(ThreatRule.class);
@@ -56,12 +58,20 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         actions = Collections.unmodifiableMap(all);
     }
 
-    /** A profile without admission rules (no image policy, pod-security gate {@code warn}): all the judge uses. */
+    /** A profile without threat exceptions. */
+    public Profile(String name, String source, long generation, Mode mode, Learn learn, ProcessRules processes,
+            NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats,
+            Map<ViolationKind, ActionType> actions, ImageRules images, PodSecurityMode podSecurity) {
+        this(name, source, generation, mode, learn, processes, network, resources, disabledThreats,
+                ThreatExceptions.NONE, actions, images, podSecurity);
+    }
+
+    /** A profile without threat exceptions and admission rules (no image policy, pod-security gate {@code warn}): all the judge uses. */
     public Profile(String name, String source, long generation, Mode mode, Learn learn, ProcessRules processes,
             NetworkRules network, Ceilings resources, Set<ThreatRule> disabledThreats,
             Map<ViolationKind, ActionType> actions) {
-        this(name, source, generation, mode, learn, processes, network, resources, disabledThreats, actions,
-                ImageRules.NONE, PodSecurityMode.WARN);
+        this(name, source, generation, mode, learn, processes, network, resources, disabledThreats,
+                ThreatExceptions.NONE, actions, ImageRules.NONE, PodSecurityMode.WARN);
     }
 
     /** Whether {@code exe} (the resolved executable path) may run as a child of {@code parentExe} (null: unknown). */
@@ -102,6 +112,20 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         return rule != null && !disabledThreats.contains(rule);
     }
 
+    /**
+     * Whether a {@code spec.threats.exceptions} entry covers a finding of {@code rule}; see
+     * {@link ThreatExceptions#excepts(ThreatRule, String, String, InetAddress, int)}. Cheap for a rule without
+     * exceptions: one map lookup.
+     */
+    public boolean threatExcepted(ThreatRule rule, String exe, String parentExe, InetAddress remote, int port) {
+        return threatExceptions.excepts(rule, exe, parentExe, remote, port);
+    }
+
+    /** As above, with the remote as a violation writes it ({@code 10.1.2.3:4444/tcp}; null: none). */
+    public boolean threatExcepted(ThreatRule rule, String exe, String parentExe, String remoteSpec) {
+        return threatExceptions.excepts(rule, exe, parentExe, remoteSpec);
+    }
+
     /** The threat rules that apply, in catalogue order. */
     public Set<ThreatRule> enabledThreats() {
         EnumSet<ThreatRule> on = EnumSet.allOf(ThreatRule.class);
@@ -111,12 +135,12 @@ public record Profile(String name, String source, long generation, Mode mode, Le
 
     public Profile withMode(Mode newMode) {
         return newMode == mode ? this : new Profile(name, source, generation, newMode, learn, processes, network,
-                resources, disabledThreats, actions, images, podSecurity);
+                resources, disabledThreats, threatExceptions, actions, images, podSecurity);
     }
 
     public Profile withGeneration(long newGeneration) {
         return new Profile(name, source, newGeneration, mode, learn, processes, network, resources, disabledThreats,
-                actions, images, podSecurity);
+                threatExceptions, actions, images, podSecurity);
     }
 
     /**
@@ -148,7 +172,9 @@ public record Profile(String name, String source, long generation, Mode mode, Le
         resources.forksPerMinute().ifPresent(res::setForksPerMinute);
         res.setSustain(GoDuration.format(resources.sustain()));
         spec.setResources(res);
-        spec.setThreats(new ThreatsSpec(disabledThreats.stream().map(ThreatRule::id).sorted().toList()));
+        spec.setThreats(new ThreatsSpec(disabledThreats.stream().map(ThreatRule::id).sorted().toList(),
+                threatExceptions.isEmpty() ? null
+                        : threatExceptions.entries().stream().map(ThreatException::toSpec).toList()));
         ActionsSpec act = new ActionsSpec();
         actions.forEach(act::set);
         spec.setActions(act);

@@ -17,7 +17,7 @@ import java.util.OptionalLong;
 /**
  * Turns a profile into the immutable {@link Profile} the judge uses, filling in the defaults for whatever the
  * profile left empty: mode {@code monitor}, learn then {@code monitor}, {@code allowRoot: false}, protocol
- * {@code any}, any port, sustain 5s, every threat rule on, every action {@code report}, image actions {@code warn},
+ * {@code any}, any port, sustain 5s, every threat rule on without exceptions, every action {@code report}, image actions {@code warn},
  * pod security {@code warn}. Every entry point
  * validates first; a profile with problems never compiles.
  */
@@ -69,7 +69,8 @@ public final class ProfileCompiler {
         String name = validated.getMetadata() == null ? "" : validated.getMetadata().getName();
         return new Profile(name, source, generation, or(spec.getMode(), Mode.MONITOR), learn(spec.getLearn()),
                 processes(spec.getProcesses()), network(spec.getNetwork()), resources(spec.getResources()),
-                disabled(spec.getThreats()), actions(spec.getActions()), images(spec.getImages()),
+                disabled(spec.getThreats()), exceptions(spec.getThreats()), actions(spec.getActions()),
+                images(spec.getImages()),
                 or(spec.getPodSecurity(), PodSecurityMode.WARN));
     }
 
@@ -140,6 +141,19 @@ public final class ProfileCompiler {
             threats.getDisable().forEach(id -> off.add(ThreatRule.byId(id).orElseThrow()));
         }
         return off;
+    }
+
+    private static ThreatExceptions exceptions(ThreatsSpec threats) {
+        if (threats == null || threats.getExceptions() == null) {
+            return ThreatExceptions.NONE;
+        }
+        List<ThreatException> out = new ArrayList<>();
+        for (ThreatExceptionSpec e : threats.getExceptions()) {
+            out.add(new ThreatException(ThreatRule.byId(e.getRule()).orElseThrow(),
+                    Optional.ofNullable(e.getExe()).map(Glob::compile), Optional.ofNullable(e.getParent()).map(Glob::compile),
+                    Optional.ofNullable(e.getCidr()).map(Cidrs::parse), PortSet.of(e.getPorts()), e.getReason()));
+        }
+        return new ThreatExceptions(out);
     }
 
     private static Map<ViolationKind, ActionType> actions(ActionsSpec actions) {

@@ -20,6 +20,10 @@ public final class ProfileLimits {
     public static final int MAX_LISTEN_RULES = 256;
     public static final int MAX_PORTS_PER_RULE = 256;
     public static final int MAX_DISABLED_THREATS = 64;
+    /** Entries of {@code spec.threats.exceptions}. */
+    public static final int MAX_THREAT_EXCEPTIONS = 256;
+    /** Longest {@code reason} of a threat exception, in characters. */
+    public static final int MAX_EXCEPTION_REASON_LENGTH = 1024;
 
     /** Longest glob, in characters. */
     public static final int MAX_GLOB_LENGTH = 1024;

@@ -89,11 +89,7 @@ public final class ProfileRenderer {
         out.setProcesses(processes(in.getProcesses()));
         out.setNetwork(network(in.getNetwork()));
         out.setResources(resources(in.getResources()));
-        if (in.getThreats() != null) {
-            List<String> ids = sortedDistinct(in.getThreats().getDisable(), Function.identity(),
-                    Comparator.naturalOrder());
-            out.setThreats(ids == null ? null : new ThreatsSpec(ids));
-        }
+        out.setThreats(threats(in.getThreats()));
         ActionsSpec actions = in.getActions();
         if (actions != null && !actions.equals(new ActionsSpec())) {
             ActionsSpec copy = new ActionsSpec();
@@ -105,6 +101,27 @@ public final class ProfileRenderer {
         out.setImages(images(in.getImages()));
         out.setPodSecurity(in.getPodSecurity());
         return out;
+    }
+
+    /** Disabled ids alphabetically; exceptions by rule, exe, parent, address, ports, reason (absent first). */
+    private static ThreatsSpec threats(ThreatsSpec in) {
+        if (in == null) {
+            return null;
+        }
+        List<String> ids = sortedDistinct(in.getDisable(), Function.identity(), Comparator.naturalOrder());
+        Comparator<String> text = Comparator.nullsFirst(Comparator.naturalOrder());
+        List<ThreatExceptionSpec> exceptions = sortedDistinct(in.getExceptions(),
+                e -> new ThreatExceptionSpec(e.getRule(), e.getExe(), e.getParent(), e.getCidr(),
+                        sortedDistinct(e.getPorts(), Function.identity(), Comparator.nullsFirst(Comparator.naturalOrder())),
+                        e.getReason()),
+                Comparator.comparing(ThreatExceptionSpec::getRule, text)
+                        .thenComparing(ThreatExceptionSpec::getExe, text)
+                        .thenComparing(ThreatExceptionSpec::getParent, text)
+                        .thenComparing(e -> e.getCidr() == null ? 0 : 1)
+                        .thenComparing(ThreatExceptionSpec::getCidr, ProfileRenderer::compareCidr)
+                        .thenComparing(e -> String.valueOf(e.getPorts()))
+                        .thenComparing(ThreatExceptionSpec::getReason, text));
+        return ids == null && exceptions == null ? null : new ThreatsSpec(ids, exceptions);
     }
 
     private static ImagesSpec images(ImagesSpec in) {

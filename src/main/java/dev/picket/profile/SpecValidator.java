@@ -45,7 +45,10 @@ final class SpecValidator {
     private static final List<String> LISTEN_FIELDS = List.of("port", "protocol");
     private static final List<String> RESOURCES_FIELDS = List.of("cpuCores", "memory", "processes", "threads",
             "openFiles", "forksPerMinute", "sustain");
-    private static final List<String> THREATS_FIELDS = List.of("disable");
+    private static final List<String> THREATS_FIELDS = List.of("disable", "exceptions");
+    private static final List<String> THREAT_EXCEPTION_FIELDS = List.of("rule", "exe", "parent", "cidr", "ports", "reason");
+    /** The fields of a threat exception that narrow it; which of them a rule has is {@link ThreatRule#exceptionFields}. */
+    private static final List<String> NARROWING_FIELDS = List.of("exe", "parent", "cidr", "ports");
     private static final List<String> IMAGES_FIELDS = List.of("allow", "requireDigest", "denyTags");
     private static final List<String> IMAGE_ALLOW_FIELDS = List.of("repositories", "action");
     private static final List<String> REQUIRE_DIGEST_FIELDS = List.of("action");
@@ -279,16 +282,9 @@ final class SpecValidator {
                     requiredEntry(egress.get(i), p);
                     continue;
                 }
-                String cidr = string(e.get("cidr"), Problems.child(p, "cidr"));
+                String cidr = cidr(e.get("cidr"), Problems.child(p, "cidr"));
                 if (absent(e.get("cidr"))) {
                     problems.add(Problems.child(p, "cidr"), "is required (use 0.0.0.0/0 and ::/0 for any address)");
-                } else if (cidr != null) {
-                    try {
-                        Cidrs.parse(cidr);
-                    } catch (IllegalArgumentException ex) {
-                        problems.add(Problems.child(p, "cidr"),
-                                Text.quote(cidr) + " is not a valid CIDR: " + ex.getMessage());
-                    }
                 }
                 List<Integer> ports = ports(e.get("ports"), Problems.child(p, "ports"));
                 Protocol protocol = enumValue(e.get("protocol"), Problems.child(p, "protocol"), Protocol.class);
@@ -427,14 +423,114 @@ final class SpecValidator {
         if (ids != null) {
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
-                if (id != null && ThreatRule.byId(id).isEmpty()) {
-                    List<String> known = Stream.of(ThreatRule.values()).map(ThreatRule::id).toList();
-                    problems.add(Problems.index(disablePath, i), "unknown threat rule " + Text.quote(id)
-                            + suggestion(id, known) + "; known rules: " + String.join(", ", known));
+                if (id != null) {
+                    threatRule(id, Problems.index(disablePath, i));
                 }
             }
         }
-        return new ThreatsSpec(ids);
+        String exceptionsPath = Problems.child(path, "exceptions");
+        List<JsonNode> entries = list(o.get("exceptions"), exceptionsPath, ProfileLimits.MAX_THREAT_EXCEPTIONS);
+        List<ThreatExceptionSpec> exceptions = null;
+        if (entries != null) {
+            exceptions = new ArrayList<>(entries.size());
+            for (int i = 0; i < entries.size(); i++) {
+                String p = Problems.index(exceptionsPath, i);
+                ObjectNode e = fields(entries.get(i), p, THREAT_EXCEPTION_FIELDS);
+                if (e == null) {
+                    requiredEntry(entries.get(i), p);
+                    continue;
+                }
+                exceptions.add(threatException(e, p));
+            }
+        }
+        return new ThreatsSpec(ids, exceptions);
+    }
+
+    /** The rule with this id, or null with the problem recorded (a near miss suggested, the known ids listed). */
+    private ThreatRule threatRule(String id, String path) {
+        Optional<ThreatRule> rule = ThreatRule.byId(id);
+        if (rule.isEmpty()) {
+            List<String> known = Stream.of(ThreatRule.values()).map(ThreatRule::id).toList();
+            problems.add(path, "unknown threat rule " + Text.quote(id) + suggestion(id, known) + "; known rules: "
+                    + String.join(", ", known));
+        }
+        return rule.orElse(null);
+    }
+
+    /**
+     * One {@code spec.threats.exceptions} entry: a known rule, at least one narrowing field and only those the rule's
+     * findings have a value for, each valid as in {@code processes.allow} and {@code network.egress}, and a reason.
+     */
+    private ThreatExceptionSpec threatException(ObjectNode e, String path) {
+        String rulePath = Problems.child(path, "rule");
+        String id = string(e.get("rule"), rulePath);
+        ThreatRule rule = null;
+        if (absent(e.get("rule"))) {
+            problems.add(rulePath, "is required: the id of the threat rule to except, one of "
+                    + Stream.of(ThreatRule.values()).map(ThreatRule::id).collect(java.util.stream.Collectors.joining(", ")));
+        } else if (id != null) {
+            rule = threatRule(id, rulePath);
+        }
+        String exe = glob(e.get("exe"), Problems.child(path, "exe"));
+        String parent = glob(e.get("parent"), Problems.child(path, "parent"));
+        String cidr = cidr(e.get("cidr"), Problems.child(path, "cidr"));
+        List<Integer> ports = ports(e.get("ports"), Problems.child(path, "ports"));
+        if (ports != null && ports.isEmpty()) {
+            problems.add(Problems.child(path, "ports"), "must not be empty: list the remote ports, or leave ports out");
+        }
+        String reason = reason(e.get("reason"), Problems.child(path, "reason"));
+        List<String> given = NARROWING_FIELDS.stream().filter(f -> !absent(e.get(f))).toList();
+        if (rule != null && rule.exceptionFields().isEmpty()) {
+            problems.add(rulePath, rule.id() + " cannot be excepted narrowly: its findings name no process and no"
+                    + " remote address. Raise spec.resources.forksPerMinute, or turn it off in spec.threats.disable");
+        } else if (rule != null) {
+            for (String f : given) {
+                if (!rule.exceptionFields().contains(f)) {
+                    problems.add(Problems.child(path, f), rule.id() + " findings have no remote address to match; an"
+                            + " exception of " + rule.id() + " can narrow by " + String.join(", ", rule.exceptionFields()));
+                }
+            }
+            if (given.isEmpty()) {
+                problems.add(path, "an exception needs at least one of " + String.join(", ", rule.exceptionFields())
+                        + " to narrow it; to turn " + rule.id() + " off everywhere, list it in spec.threats.disable");
+            }
+        } else if (given.isEmpty()) {
+            problems.add(path, "an exception needs at least one of " + String.join(", ", NARROWING_FIELDS)
+                    + " to narrow it; to turn a rule off everywhere, list it in spec.threats.disable");
+        }
+        return new ThreatExceptionSpec(id, exe, parent, cidr, ports, reason);
+    }
+
+    /** Why a threat exception is there: required, one line, not blank, bounded. */
+    private String reason(JsonNode node, String path) {
+        if (absent(node)) {
+            problems.add(path, "is required: say why this behaviour is normal for the workload (shown in"
+                    + " GET /v1/profile and the log)");
+            return null;
+        }
+        String s = string(node, path);
+        if (s == null) {
+            return null;
+        }
+        if (s.length() > ProfileLimits.MAX_EXCEPTION_REASON_LENGTH) {
+            problems.add(path, "is " + s.length() + " characters long, at most " + ProfileLimits.MAX_EXCEPTION_REASON_LENGTH
+                    + " are allowed");
+            return s;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                problems.add(path, "must be one line without control or formatting characters, found "
+                        + String.format("U+%04X", (int) c) + " at index " + i);
+                return s;
+            }
+        }
+        if (s.isBlank()) {
+            problems.add(path, "must not be blank: say why this behaviour is normal for the workload");
+        }
+        return s;
     }
 
     private ActionsSpec actions(JsonNode node, String path) {
@@ -506,6 +602,19 @@ final class SpecValidator {
     }
 
     // ---- value checks ----
+
+    /** A CIDR or single address, checked as {@link Cidrs#parse} reads it; null when absent or not a string. */
+    private String cidr(JsonNode node, String path) {
+        String cidr = string(node, path);
+        if (cidr != null) {
+            try {
+                Cidrs.parse(cidr);
+            } catch (IllegalArgumentException ex) {
+                problems.add(path, Text.quote(cidr) + " is not a valid CIDR: " + ex.getMessage());
+            }
+        }
+        return cidr;
+    }
 
     private String glob(JsonNode node, String path) {
         String s = string(node, path);

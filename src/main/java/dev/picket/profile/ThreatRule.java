@@ -3,6 +3,7 @@ package dev.picket.profile;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,9 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * The catalogue of built-in threat rules. They apply with or without a profile, in every mode, and are never
- * learned as normal; a profile can only turn one off by id in {@code spec.threats.disable}. The judge
- * implements the detections; this catalogue gives each a stable id, a severity and its MITRE ATT&amp;CK
- * technique. The reasons for each technique are in {@code docs/profiles.md}.
+ * learned as normal. A profile turns one off by id in {@code spec.threats.disable}, or excepts what it finds
+ * narrowly in {@code spec.threats.exceptions} (see {@link ThreatExceptions}). The judge implements the
+ * detections; this catalogue gives each a stable id, a severity, its MITRE ATT&amp;CK technique and the fields an
+ * exception can narrow it by. The reasons for each technique are in {@code docs/profiles.md}.
  */
 @RegisterForReflection
 public enum ThreatRule {
@@ -44,6 +46,11 @@ public enum ThreatRule {
             "a connection to a container runtime's unix socket (containerd, CRI-O, Docker)"),
     FORK_BURST("fork-burst", Severity.MEDIUM, "T1499", "Endpoint Denial of Service",
             "a fork rate far above the profile's forksPerMinute or the learned baseline (processes too short-lived to be seen)");
+
+    /** Exception fields that match the process a finding names: its executable and its parent's. */
+    private static final List<String> PROCESS_FIELDS = List.of("exe", "parent");
+    /** ... and the remote address and port of the connection it is about. */
+    private static final List<String> PROCESS_AND_REMOTE_FIELDS = List.of("exe", "parent", "cidr", "ports");
 
     private static final Map<String, ThreatRule> BY_ID =
             Stream.of(values()).collect(Collectors.toUnmodifiableMap(ThreatRule::id, Function.identity()));
@@ -84,6 +91,20 @@ public enum ThreatRule {
     /** What makes the rule fire, as a sentence fragment a person understands. */
     public String trigger() {
         return trigger;
+    }
+
+    /**
+     * The fields of a {@code spec.threats.exceptions} entry that can narrow an exception of this rule: {@code exe}
+     * and {@code parent} for every rule whose findings name a process, {@code cidr} and {@code ports} only for the
+     * rules about a connection (reverse-shell's peer, mining-pool's port, the metadata service, the API server).
+     * Empty for fork-burst, which names neither: it can only be disabled (or its threshold raised).
+     */
+    public List<String> exceptionFields() {
+        return switch (this) {
+            case REVERSE_SHELL, MINING_POOL, CLOUD_METADATA, KUBE_API_CONTACT -> PROCESS_AND_REMOTE_FIELDS;
+            case FORK_BURST -> List.of();
+            default -> PROCESS_FIELDS;
+        };
     }
 
     public static Optional<ThreatRule> byId(String id) {

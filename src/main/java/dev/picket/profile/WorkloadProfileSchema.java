@@ -30,6 +30,12 @@ public final class WorkloadProfileSchema {
             + "|cloud-metadata|kube-api-contact|packet-socket|namespace-change|ptrace-attached|preload-injection"
             + "|privilege-change|runtime-socket|fork-burst)$";
 
+    /**
+     * The {@code reason} of a threat exception: one line, without control characters (it is printed in logs, where a
+     * newline could forge a line). The sidecar also refuses a blank reason and invisible formatting characters.
+     */
+    public static final String REASON = "^[^\\x00-\\x1F\\x7F]+$";
+
     /** A label value: at most 63 characters, alphanumeric at both ends; empty is allowed. */
     public static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 

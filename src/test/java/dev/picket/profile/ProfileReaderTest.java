@@ -190,7 +190,7 @@ class ProfileReaderTest {
             resources: {sustain: "-5s"}              | spec.resources.sustain: "-5s" is not a valid duration (e.g. 30s, 10m, 1h30m): expected a number at index 0
             threats: {disable: reverse-shell}        | spec.threats.disable: must be a list, got the string "reverse-shell"
             threats: {disable: [~]}                  | spec.threats.disable[0]: must be a string, got null
-            threats: {enable: [reverse-shell]}       | spec.threats.enable: unknown field; known fields: disable
+            threats: {enable: [reverse-shell]}       | spec.threats.enable: unknown field; known fields: disable, exceptions
             actions: {process: Kill}                 | spec.actions.process: "Kill" is not one of report, kill, quarantine (write it in lower case)
             actions: {violation: kill}               | spec.actions.violation: unknown field; known fields: process, egress, listen, resource, threat
             actions: {egress: true}                  | spec.actions.egress: must be a string, got the boolean true
