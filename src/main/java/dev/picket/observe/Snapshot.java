@@ -27,6 +27,22 @@ public record Snapshot(
         Namespaces picketNamespaces,
         ScanTimings timings) {
 
+    /** Lists a caller left out (a snapshot rebuilt from JSON written by an older Picket) are empty, never null. */
+    public Snapshot {
+        processes = orEmpty(processes);
+        listeners = orEmpty(listeners);
+        outbound = orEmpty(outbound);
+        inbound = orEmpty(inbound);
+        raw = orEmpty(raw);
+        unix = orEmpty(unix);
+        runtimeSockets = orEmpty(runtimeSockets);
+        systemPreloads = orEmpty(systemPreloads);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
     @JsonProperty("scanMillis")
     public double scanMillis() {
         return scanDuration.toNanos() / 1e6;
