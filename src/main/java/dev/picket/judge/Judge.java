@@ -69,8 +69,8 @@ public final class Judge {
         Set<String> threatRemotes = new HashSet<>();
         for (Finding f : all) {
             if (f.threat() != null) {
-                if (!profile.threatEnabled(f.threat())) {
-                    continue;
+                if (!profile.threatEnabled(f.threat()) || excepted(profile, f)) {
+                    continue; // an excepted finding is normal for this workload: not raised, and learnable
                 }
                 if (f.identity() != null) {
                     threatIdentities.add(f.identity());
@@ -91,6 +91,13 @@ public final class Judge {
         }
         forget(scene, now);
         return new Verdict(List.copyOf(fresh), threatIdentities, threatRemotes, scene.forksPerMinute);
+    }
+
+    /** Whether a {@code spec.threats.exceptions} entry covers this threat finding (its process, parent and remote). */
+    private static boolean excepted(Profile profile, Finding f) {
+        ProcessSample p = f.subject();
+        return profile.threatExcepted(f.threat(), p != null && p.exe() != null ? p.exe().path() : null,
+                p != null ? p.parentExe() : null, f.remote());
     }
 
     private void forget(Scene scene, Instant now) {
