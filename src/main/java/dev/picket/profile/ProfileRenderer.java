@@ -3,12 +3,17 @@ package dev.picket.profile;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Quantity;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -26,13 +31,29 @@ import java.util.function.Function;
  */
 public final class ProfileRenderer {
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    private static final YAMLMapper YAML = YAMLMapper.builder(
+                    YAMLFactory.builder().stringQuotingChecker(new QuoteWhatReadsAsAnotherType()).build())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
             .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
+
+    /**
+     * Quotes a string that the reader would take for a number, boolean or null. Jackson's own check misses some
+     * (a reason or label value {@code 1e3} or {@code 1:20} would read back as a number), while its parser resolves
+     * plain scalars with SnakeYAML's resolver: asking that resolver makes rendering and reading agree.
+     */
+    private static final class QuoteWhatReadsAsAnotherType extends StringQuotingChecker.Default {
+
+        private static final Resolver RESOLVER = new Resolver();
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || !Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, value, true));
+        }
+    }
 
     private ProfileRenderer() {
     }

@@ -115,6 +115,23 @@ class ProfileRendererTest {
                 """, ProfileRenderer.renderLearned("checkout", learned()));
     }
 
+    /**
+     * A label value such as {@code 1e3} or {@code 0b101} is a string to Kubernetes but a number to a YAML 1.1 reader:
+     * it is rendered quoted, so the rendered profile reads back as the same selector.
+     */
+    @Test
+    void quotesStringsAReaderWouldTakeForNumbers() {
+        WorkloadProfileSpec s = new WorkloadProfileSpec();
+        s.setSelector(new LabelSelector(null, Map.of("a", "1e3", "c", "0b101", "d", "1.5", "e", "v1e3")));
+        String rendered = ProfileRenderer.render("quoted", s);
+        assertTrue(rendered.contains("a: \"1e3\""), rendered);
+        assertTrue(rendered.contains("c: \"0b101\""), rendered);
+        assertTrue(rendered.contains("e: v1e3"), rendered);
+        Validated<WorkloadProfile> again = ProfileReader.read(rendered);
+        assertTrue(again.isValid(), again.describe());
+        assertEquals(ProfileRenderer.canonical(s).getSelector(), again.value().getSpec().getSelector());
+    }
+
     @Test
     void roundTripsRenderParseValidateToTheSameSpec() {
         WorkloadProfileSpec spec = learned();

@@ -252,6 +252,28 @@ class ThreatExceptionMatchingTest {
         assertEquals(p.threatExceptions(), fromResource.threatExceptions());
     }
 
+    /** Reasons are free text: whatever YAML would read as something else must render quoted and read back equal. */
+    @Test
+    void anyAcceptedReasonRendersAndReadsBackUnchanged() {
+        List<String> reasons = List.of("yes", "no", "null", "~", "123", "1e3", "0x1f", " leading", "trailing ", "a: b",
+                "# not a comment", "- not a list", "'single'", "\"double\"", "[x]", "{y}", "é ü 😀 中文", "*alias",
+                "&anchor", "!tag", "%directive", "@at", "`tick`", "back\\slash", "1:20", ".inf", "0b101", "+12", "=", "x".repeat(1024));
+        for (String reason : reasons) {
+            ThreatException e = new ThreatException(ThreatRule.MINING_POOL, java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), PortSet.of(List.of(4444)), reason);
+            Profile p = new Profile("odd", "test", 1, Mode.MONITOR, Learn.UNTIL_CHANGED, profile("- {rule: mining-pool,"
+                    + " ports: [1], reason: r}").processes(), Docs.compile(withSpec("mode: monitor")).network(),
+                    Ceilings.NONE, java.util.Set.of(), new ThreatExceptions(List.of(e)),
+                    Docs.compile(withSpec("mode: monitor")).actions(), ImageRules.NONE, PodSecurityMode.WARN);
+            String rendered = ProfileRenderer.render(p);
+            Validated<Profile> again = ProfileCompiler.fromYaml(rendered.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "again", 1);
+            assertTrue(again.isValid(), () -> again.describe() + "\n" + rendered);
+            assertEquals(reason, again.value().threatExceptions().entries().getFirst().reason(), rendered);
+            assertEquals(rendered, ProfileRenderer.render(again.value()));
+        }
+    }
+
     @Test
     void theEffectiveSpecShowsTheExceptionsAndLeavesThemOutWhenThereAreNone() {
         Profile p = profile("- {rule: mining-pool, ports: [4444], reason: Selenium}");
