@@ -55,8 +55,8 @@ class ProfileDocsTest {
                 valid++;
             }
         }
-        assertEquals(7, valid);
-        assertEquals(1, refused);
+        assertEquals(8, valid);
+        assertEquals(2, refused);
     }
 
     @Test
@@ -80,6 +80,22 @@ class ProfileDocsTest {
         }
     }
 
+    /** The table of which exception fields each rule has lists every rule, with exactly the fields the code allows. */
+    @Test
+    void theExceptionFieldTableIsTheCatalogues() {
+        String table = doc.substring(doc.indexOf("| Rule | `exe` / `parent` match |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        for (ThreatRule r : ThreatRule.values()) {
+            String row = table.lines().filter(l -> l.contains("`" + r.id() + "`")).findFirst()
+                    .orElseThrow(() -> new AssertionError(r.id() + " is not in the exception field table"));
+            String[] cells = row.strip().split(" \\| "); // "| rules", "exe / parent", "cidr / ports |"
+            boolean process = !cells[1].startsWith("refused");
+            boolean remote = !cells[2].startsWith("refused");
+            assertEquals(r.exceptionFields().contains("exe"), process, row);
+            assertEquals(r.exceptionFields().contains("cidr"), remote, row);
+        }
+    }
+
     @Test
     void theLimitsShownAreTheLimitsEnforced() {
         assertTrue(doc.contains("| Document size | 1 MiB (" + ProfileLimits.MAX_DOCUMENT_BYTES + " bytes) |"));
@@ -90,6 +106,9 @@ class ProfileDocsTest {
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_LISTEN_RULES + " entries | A listening socket"));
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_PORTS_PER_RULE + " entries, each 1–65535"));
         assertTrue(doc.contains("≤ " + ProfileLimits.MAX_DISABLED_THREATS + " entries | Built-in threat rules"));
+        assertTrue(doc.contains("≤ " + ProfileLimits.MAX_THREAT_EXCEPTIONS + " entries | Findings of a threat rule"));
+        assertTrue(doc.contains("| one line, ≤ " + ProfileLimits.MAX_EXCEPTION_REASON_LENGTH + " characters | Why"));
+        assertTrue(doc.contains("| 1–" + ProfileLimits.MAX_PORTS_PER_RULE + " entries, each 1–65535; connection rules only |"));
         assertTrue(doc.contains("| 1–" + ProfileLimits.MAX_IMAGE_REPOSITORIES + " entries, each ≤ "
                 + ProfileLimits.MAX_IMAGE_PATTERN_LENGTH + " characters | Injector only"));
         assertTrue(doc.contains("| 1–" + ProfileLimits.MAX_DENY_TAGS + " entries | Injector only"));
