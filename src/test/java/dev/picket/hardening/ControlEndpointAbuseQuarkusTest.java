@@ -245,6 +245,18 @@ class ControlEndpointAbuseQuarkusTest {
         RawHttp.Answer notHttp = RawHttp.exchange(port(), "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u0001\u00fc\u0003\u0003\r\n\r\n");
         assertThat(notHttp.status()).as("a TLS hello: %s", notHttp)
                 .satisfiesAnyOf(s -> assertThat(s).isBetween(400, 499), s -> assertThat(s).isEqualTo(-1));
+        // an h2c upgrade (what java.net.http.HttpClient sends by default) is served as HTTP/1.1; HTTP/2 with prior
+        // knowledge is refused
+        RawHttp.Answer upgrade = RawHttp.exchange(port(), request("GET", "/v1/status", "Authorization: Bearer " + token,
+                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA"));
+        assertThat(upgrade.status()).as("%s", upgrade).isEqualTo(200);
+        RawHttp.Answer upgradePost = RawHttp.exchange(port(), request("PUT", "/v1/mode", "Authorization: Bearer " + token,
+                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA",
+                "Content-Type: text/plain", "Content-Length: 5") + "learn");
+        assertThat(upgradePost.status()).as("%s", upgradePost).isEqualTo(200);
+        RawHttp.Answer prior = RawHttp.exchange(port(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        assertThat(prior.status()).as("%s", prior)
+                .satisfiesAnyOf(s -> assertThat(s).isBetween(400, 499), s -> assertThat(s).isEqualTo(-1));
         // none of it got anywhere
         RawHttp.Answer ok = RawHttp.exchange(port(), request("GET", "/v1/status", "Authorization: Bearer " + token));
         assertThat(ok.status()).isEqualTo(200);

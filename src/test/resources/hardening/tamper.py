@@ -1,0 +1,66 @@
+"""What a neighbour (another UID, no capabilities) tries against Picket. Prints one JSON object:
+for each attempt, "ok" if it worked, else the errno name it failed with.
+
+usage: tamper.py PICKET_PID STATE_DIR JAR
+"""
+import ctypes
+import errno
+import json
+import os
+import signal
+import sys
+
+pid, state, jar = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+libc.ptrace.restype = ctypes.c_long
+PTRACE_ATTACH, PTRACE_SEIZE = 16, 0x4206
+out = {}
+
+
+def attempt(name, fn):
+    try:
+        fn()
+        out[name] = "ok"
+    except OSError as e:
+        out[name] = errno.errorcode.get(e.errno, str(e.errno))
+
+
+def ptrace(request):
+    def call():
+        if libc.ptrace(request, pid, None, None) == -1:
+            e = ctypes.get_errno()
+            raise OSError(e, os.strerror(e))
+    return call
+
+
+def read(path):
+    return lambda: open(path, "rb").read(1)
+
+
+def write(path):
+    def call():
+        with open(path, "ab") as f:
+            f.write(b"{}")
+    return call
+
+
+out["uid"] = os.getuid()
+out["capEff"] = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]
+for sig in ("SIGKILL", "SIGSTOP", "SIGTERM", "SIGINT", "SIGQUIT"):
+    attempt("kill " + sig, lambda s=sig: os.kill(pid, getattr(signal, s)))
+attempt("ptrace attach", ptrace(PTRACE_ATTACH))
+attempt("ptrace seize", ptrace(PTRACE_SEIZE))
+attempt("read /proc/pid/mem", read("/proc/%d/mem" % pid))
+attempt("read /proc/pid/environ", read("/proc/%d/environ" % pid))
+attempt("list /proc/pid/fd", lambda: os.listdir("/proc/%d/fd" % pid))
+attempt("read token via /proc/pid/root", read("/proc/%d/root%s/control-token" % (pid, state)))
+attempt("read token", read(state + "/control-token"))
+attempt("list state dir", lambda: os.listdir(state))
+attempt("write quarantine.json", write(state + "/quarantine.json"))
+attempt("create a file in the state dir", write(state + "/planted"))
+attempt("replace the token", lambda: os.rename("/tmp/.picket-tamper-" + str(os.getpid()), state + "/control-token"))
+attempt("remove the state dir", lambda: os.rmdir(state))
+attempt("write the jar", write(jar))
+attempt("write the jar's directory", write(os.path.join(os.path.dirname(jar), "planted.jar")))
+print(json.dumps(out))
