@@ -58,7 +58,8 @@ final class Pod implements AutoCloseable {
 
     /**
      * @param capabilities with ambient CAP_KILL and CAP_SYS_PTRACE (as the injector's sidecar has them), or none
-     * @param props        system properties for the sidecar; one starting with {@code +} adds that capability
+     * @param props        system properties for the sidecar; one starting with {@code +} adds that capability, one
+     *                     starting with {@code -X} is a JVM option
      */
     static Pod start(boolean capabilities, String interval, String... props) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("picket.it.jar") != null,
@@ -71,7 +72,7 @@ final class Pod implements AutoCloseable {
         Path state = Files.createDirectory(dir.resolve("state"));
         Path tmp = Files.createDirectory(dir.resolve("picket-tmp"));
         Path shared = Files.createDirectory(dir.resolve("neighbour"));
-        for (String script : List.of("tamper.py", "flood.py")) {
+        for (String script : List.of("tamper.py", "flood.py", "load.py")) {
             try (InputStream in = Pod.class.getResourceAsStream("/hardening/" + script)) {
                 Files.write(shared.resolve(script), in.readAllBytes());
             }
@@ -92,6 +93,8 @@ final class Pod implements AutoCloseable {
         for (String p : props) {
             if (p.startsWith("+")) {
                 extra.append(",").append(p);
+            } else if (p.startsWith("-X")) {
+                args.append(" '").append(p).append('\'');
             } else {
                 args.append(" '-D").append(p).append('\'');
             }
