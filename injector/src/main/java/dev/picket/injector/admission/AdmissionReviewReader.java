@@ -88,7 +88,8 @@ public final class AdmissionReviewReader {
 
     /** Request content echoed into messages and logs: no control characters, bounded length. */
     static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        // C0 and C1 controls (ESC, NEL, CSI) and format characters (bidi overrides) could forge or hide log text
+        String clean = text.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
         return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
     }
 }

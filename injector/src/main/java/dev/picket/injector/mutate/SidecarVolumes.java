@@ -40,6 +40,8 @@ public final class SidecarVolumes {
                 .flatMap(c -> c.getVolumeMounts() == null ? java.util.stream.Stream.empty() : c.getVolumeMounts().stream())
                 .filter(m -> PicketKeys.SERVICE_ACCOUNT_DIR.equals(m.getMountPath()))
                 .map(VolumeMount::getName)
+                // a mount without a name is invalid and the API server will say so; it is not ours to crash on
+                .filter(java.util.Objects::nonNull)
                 .filter(name -> volumes.stream().anyMatch(v -> name.equals(v.getName()) && v.getProjected() != null))
                 .findFirst();
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +32,6 @@ class AdmissionFindingsTest {
     }
 
     @Test
-    @Disabled("F2, reported: SidecarVolumes.existingServiceAccountVolume throws a NullPointerException for a "
-            + "volumeMount without a name; enable once fixed and delete KnownFindings.VOLUME_MOUNT_WITHOUT_NAME")
     void aVolumeMountWithoutANameGetsAReasonNotAnInternalError() throws Exception {
         byte[] input = seed("f2-volume-mount-without-name.json");
         assertTrue(AdmissionReviewFuzzTest.mountWithoutName(new com.fasterxml.jackson.databind.ObjectMapper()
@@ -44,8 +41,6 @@ class AdmissionFindingsTest {
     }
 
     @Test
-    @Disabled("F3, reported: AdmissionReviewReader.printable keeps C1 control characters; enable once fixed and "
-            + "delete KnownFindings.C1_IN_MESSAGE")
     void aBodyThatIsNotJsonGetsA400MessageWithoutControlCharacters() throws Exception {
         try {
             dev.picket.injector.admission.AdmissionReviewReader.read(seed("f3-c1-control-in-400-message.json"));

@@ -10,20 +10,6 @@ import java.util.function.BooleanSupplier;
  */
 final class KnownFindings {
 
-    /**
-     * F2: a pod whose container has a volumeMount without {@code name} makes {@code SidecarVolumes} throw a
-     * NullPointerException; the webhook answers "internal error while injecting" (a denial, or an uninjected pod
-     * under {@code onFailure: allow}) instead of a reason.
-     */
-    static final String VOLUME_MOUNT_WITHOUT_NAME = "F2";
-
-    /**
-     * F3: {@code AdmissionReviewReader.printable} removes ASCII controls only ({@code \p{Cntrl}}); bytes of a body
-     * that is not JSON, echoed by the parser's message, can put C1 controls (U+0085 NEL, U+009B CSI) into the 400
-     * answer and the warning logged for it.
-     */
-    static final String C1_IN_MESSAGE = "F3";
-
     private static final boolean STRICT = Boolean.getBoolean("picket.fuzz.strict");
 
     private KnownFindings() {
