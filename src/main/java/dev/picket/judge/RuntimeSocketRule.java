@@ -24,11 +24,13 @@ final class RuntimeSocketRule implements Rule {
                             + Describe.process(p) + " and its container"));
         }
         for (SocketSample s : snapshot.unix()) {
-            if (s.path() != null && RuntimeSocket.KNOWN_PATHS.contains(s.path())) {
+            // only a socket a watched process holds: /proc/net/unix prints names raw, so a name with a newline
+            // can forge a row (inode and all) that no process owns
+            if (s.path() != null && s.ownerPid() != 0 && RuntimeSocket.KNOWN_PATHS.contains(s.path())) {
                 ProcessSample owner = scene.process(s.ownerPid());
                 out.add(Threats.of(ThreatRule.RUNTIME_SOCKET, "served|" + s.inode(), owner, null,
-                        "a container runtime socket " + s.path() + " is open in the pod's network namespace"
-                                + (owner != null ? ", held by " + Describe.process(owner) : "")));
+                        "a container runtime socket " + s.path() + " is open in the pod's network namespace, held by "
+                                + Describe.process(owner)));
             }
         }
     }
