@@ -33,9 +33,18 @@ final class Problems {
         return all;
     }
 
+    /**
+     * The path of a field. A name that is not a plain key (it comes from the document, so it can hold
+     * newlines or escape sequences meant to forge log lines) is written quoted and escaped, as {@code ["a\nb"]}.
+     */
     static String child(String path, String name) {
+        if (!PLAIN_KEY.matcher(name).matches()) {
+            return path + "[" + Text.quote(name) + "]";
+        }
         return path.isEmpty() ? name : path + "." + name;
     }
+
+    private static final java.util.regex.Pattern PLAIN_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
 
     static String index(String path, int i) {
         return path + "[" + i + "]";

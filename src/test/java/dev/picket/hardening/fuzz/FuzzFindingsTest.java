@@ -58,8 +58,6 @@ class FuzzFindingsTest {
     }
 
     @Test
-    @Disabled("F1, reported: a control character in a profile's field name reaches ValidationProblem.path unescaped; "
-            + "enable once fixed and delete KnownFindings.PROFILE_PATH_CONTROL")
     void aNewlineInAFieldNameDoesNotReachTheProblemPath() throws IOException {
         var read = ProfileCompiler.fromYaml(seed("ProfileFuzzTest", "profile/f1-newline-in-field-name.yaml"), "test", 1);
         assertThat(read.isValid()).isFalse();

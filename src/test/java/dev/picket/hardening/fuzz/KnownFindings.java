@@ -10,12 +10,6 @@ import java.util.function.BooleanSupplier;
  */
 final class KnownFindings {
 
-    /**
-     * F1: a control character in a field name of a profile (an unknown key such as {@code "a\nb"}) reaches the
-     * problem's path unescaped, so a profile file can forge lines in the log and in {@code profileError}.
-     */
-    static final String PROFILE_PATH_CONTROL = "F1";
-
     private static final boolean STRICT = Boolean.getBoolean("picket.fuzz.strict");
 
     private KnownFindings() {
