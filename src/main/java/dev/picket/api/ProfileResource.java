@@ -41,6 +41,24 @@ import java.util.Optional;
 @Path("/v1/profile")
 public class ProfileResource {
 
+    /**
+     * What was learned, plus what learning cannot know and the team decided: the active profile's threat
+     * settings (disabled rules, reviewed exceptions), actions, image policy, pod-security mode and selector.
+     * Applying the learned profile must not silently drop them.
+     */
+    static WorkloadProfileSpec withPolicyOf(Profile active, WorkloadProfileSpec learned) {
+        WorkloadProfileSpec decided = active.toSpec();
+        WorkloadProfileSpec out = ProfileRenderer.canonical(learned);
+        out.setThreats(decided.getThreats());
+        out.setActions(decided.getActions());
+        out.setImages(decided.getImages());
+        out.setPodSecurity(decided.getPodSecurity());
+        if (out.getSelector() == null) {
+            out.setSelector(decided.getSelector());
+        }
+        return out;
+    }
+
     private static final Logger LOG = Logger.getLogger(ProfileResource.class);
     private static final String RESOURCE_SOURCE = WorkloadProfile.KIND + " ";
 
@@ -135,7 +153,7 @@ public class ProfileResource {
         }
         Response.ResponseBuilder r;
         if (f.equals("yaml")) {
-            r = Response.ok(ProfileRenderer.renderLearned(name, learned), "application/yaml");
+            r = Response.ok(ProfileRenderer.renderLearned(name, withPolicyOf(active, learned)), "application/yaml");
         } else {
             r = Response.ok(NetworkPolicyProposal.yaml(inputs(name, origin, learned, active, resource)), "application/yaml");
         }
