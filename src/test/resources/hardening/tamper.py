@@ -1,7 +1,10 @@
 """What a neighbour (another UID, no capabilities) tries against Picket. Prints one JSON object:
 for each attempt, "ok" if it worked, else the errno name it failed with.
 
-usage: tamper.py PICKET_PID STATE_DIR JAR
+usage: tamper.py PICKET_PID STATE_DIR JAR [--signal-0-only]
+
+With --signal-0-only (an attacker expected to hold CAP_KILL) no real signal is sent: kill(pid, 0) checks the
+permission without harming Picket.
 """
 import ctypes
 import errno
@@ -47,8 +50,11 @@ def write(path):
 
 out["uid"] = os.getuid()
 out["capEff"] = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]
-for sig in ("SIGKILL", "SIGSTOP", "SIGTERM", "SIGINT", "SIGQUIT"):
-    attempt("kill " + sig, lambda s=sig: os.kill(pid, getattr(signal, s)))
+if "--signal-0-only" in sys.argv:
+    attempt("kill 0", lambda: os.kill(pid, 0))
+else:
+    for sig in ("SIGKILL", "SIGSTOP", "SIGTERM", "SIGINT", "SIGQUIT"):
+        attempt("kill " + sig, lambda s=sig: os.kill(pid, getattr(signal, s)))
 attempt("ptrace attach", ptrace(PTRACE_ATTACH))
 attempt("ptrace seize", ptrace(PTRACE_SEIZE))
 attempt("read /proc/pid/mem", read("/proc/%d/mem" % pid))

@@ -68,6 +68,35 @@ class TamperResistanceIT {
     }
 
     /**
+     * Root in the application container with the capabilities Docker and containerd give by default (CAP_KILL and
+     * CAP_DAC_OVERRIDE among them, no CAP_SYS_PTRACE): it may signal Picket (the documented lever), but it cannot
+     * trace it, read its memory or environment, or reach its files through {@code /proc/<picket>/root}. (Its own
+     * view of Picket's state directory is not tested here: in a pod that directory is in another mount namespace;
+     * the sandbox shares one.)
+     */
+    @Test
+    void rootWithTheRuntimesDefaultCapabilitiesCanSignalButNotTraceOrReadThePicket() throws Exception {
+        try (Pod pod = Pod.start(true, "500ms")) {
+            Process p = new ProcessBuilder("setpriv", "--bounding-set=-all,+chown,+dac_override,+fowner,+fsetid,+kill,"
+                    + "+setgid,+setuid,+setpcap,+net_bind_service,+net_raw,+sys_chroot,+mknod,+audit_write,+setfcap",
+                    "--inh-caps=-all", "python3", pod.shared.resolve("tamper.py").toString(),
+                    Long.toString(pod.picketHostPid()), pod.state.toString(), dev.picket.testing.PicketProcess.jar().toString(),
+                    "--signal-0-only").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            assertThat(p.waitFor()).as(out).isZero();
+            JsonNode r = JSON.readTree(out);
+            assertThat(r.path("uid").asText()).isEqualTo("0");
+            assertThat(r.path("kill 0").asText()).as("CAP_KILL: signals are allowed").isEqualTo("ok");
+            assertThat(r.path("ptrace attach").asText()).isEqualTo("EPERM");
+            assertThat(r.path("ptrace seize").asText()).isEqualTo("EPERM");
+            assertThat(r.path("read /proc/pid/mem").asText()).isEqualTo("EACCES");
+            assertThat(r.path("read /proc/pid/environ").asText()).isEqualTo("EACCES");
+            assertThat(r.path("read token via /proc/pid/root").asText()).isEqualTo("EACCES");
+            assertThat(pod.probe("/q/health/live", Duration.ofSeconds(2))).isEqualTo(200);
+        }
+    }
+
+    /**
      * A neighbour floods /proc with 2 000 processes and 3 000 sockets, then runs ten executables from a writable
      * directory (threat {@code exec-from-writable-dir}), one after another, each living three intervals: every one
      * is reported with its pid and executable.
