@@ -21,6 +21,7 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile long latencyMillis;
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -43,6 +44,11 @@ final class TcpProxy implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** A slow API server: every chunk a client sends waits this long before it is passed on (0: none). */
+    void latency(java.time.Duration latency) {
+        latencyMillis = latency.toMillis();
     }
 
     synchronized void down() throws IOException {
@@ -101,8 +107,8 @@ final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                     open.add(client);
                     open.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, true);
+                    pump(upstream, client, false);
                 } catch (IOException e) {
                     // closed by down(), or the target refused: the client sees its connection end
                 }
@@ -110,12 +116,21 @@ final class TcpProxy implements AutoCloseable {
         });
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean request) {
         Thread.ofVirtual().name("tcp-proxy-pump").start(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    long delay = latencyMillis;
+                    if (request && delay > 0) {
+                        try {
+                            Thread.sleep(delay);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
