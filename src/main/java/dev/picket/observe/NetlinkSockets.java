@@ -46,10 +46,10 @@ final class NetlinkSockets {
     private static final MethodHandle RECV;
     private static final MethodHandle CLOSE;
     /**
-     * {@code -Dpicket.netlink=false} keeps the scanner on /proc/PID/net/tcp: for comparing the two in the
+     * {@code -Ddev.picket.observe.netlink=false} keeps the scanner on /proc/PID/net/tcp: for comparing the two in the
      * benchmark, and a way out should a kernel answer netlink wrongly.
      */
-    static final String ENABLED_PROPERTY = "picket.netlink";
+    static final String ENABLED_PROPERTY = "dev.picket.observe.netlink";
     /** Why netlink cannot be used in this JVM, or null when it can. */
     static final String UNAVAILABLE;
 
