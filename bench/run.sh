@@ -6,6 +6,8 @@
 #   sudo bench/run.sh --quick         # fewer configurations, shorter runs (~8 min), for development
 #   sudo bench/run.sh --sections scan --configs 1000x10000
 #   sudo bench/run.sh --wait-quiet 0.5 --wait-max 1800   # first wait for a quiet machine
+#   sudo bench/run.sh --sections scan --baseline 29f3b14  # before/after: that revision's scanner and judge
+#                                                         # measured in turn with this checkout's
 #
 # Sections: scan, idle, flags, latency, injector. What each measures: docs/benchmarks.md.
 #
@@ -20,6 +22,17 @@ REPO=$(pwd)
 BUILD=${PICKET_BENCH_BUILD:-/tmp/pk-bench}
 
 die() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+# --baseline REV is ours; everything else goes to the orchestrator
+args=()
+baseline=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --baseline) baseline=$2; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
 
 [ "$(uname -s)" = Linux ] || die "needs Linux (procfs, namespaces)"
 [ "$(id -u)" = 0 ] || die "needs root: it creates PID and network namespaces (run it with sudo)"
@@ -55,6 +68,11 @@ echo "bench/run.sh: building the sidecar into $BUILD"
 ./mvnw -B -q -DpicketBuildDir="$BUILD" package -DskipTests
 ./mvnw -B -q -DpicketBuildDir="$BUILD" dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$BUILD/bench-classpath.txt" >/dev/null
+# a class-data archive belongs to one build of the application: the benchmark makes it anew
+rm -f "$BUILD/quarkus-app/app.aot"
+
+echo "bench/run.sh: building the floor app (the sidecar's extensions, no Picket code) into $BUILD/floor-app"
+./mvnw -B -q -f bench/floor-app/pom.xml -DfloorBuildDir="$BUILD/floor-app" package
 
 # The injector builds into its own target/, which others use: build a copy instead.
 case " $* " in
@@ -68,8 +86,18 @@ if [ "$want_injector" != 0 ]; then
   ./mvnw -B -q -f "$BUILD/injector/pom.xml" package -DskipTests
 fi
 
+extra=()
+if [ -n "$baseline" ]; then
+  echo "bench/run.sh: building the main classes of $baseline into $BUILD/baseline"
+  rm -rf "$BUILD/baseline" && mkdir -p "$BUILD/baseline/src"
+  git archive "$baseline" pom.xml mvnw .mvn src/main | tar -x -C "$BUILD/baseline/src"
+  ./mvnw -B -q -f "$BUILD/baseline/src/pom.xml" -DpicketBuildDir="$BUILD/baseline/build" compile
+  extra=(--baseline-classes "$BUILD/baseline/build/classes" --baseline-label "$baseline")
+fi
+
 exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx1g \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "$BUILD/test-classes:$BUILD/classes:$(cat "$BUILD/bench-classpath.txt")" \
   dev.picket.bench.BenchRunner --repo "$REPO" --work "$BUILD/run" --app "$BUILD/quarkus-app" \
-  --injector-app "$BUILD/injector/target/quarkus-app" "$@"
+  --injector-app "$BUILD/injector/target/quarkus-app" --floor-app "$BUILD/floor-app/quarkus-app" \
+  "${extra[@]+"${extra[@]}"}" "$@"

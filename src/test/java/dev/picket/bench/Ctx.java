@@ -1,5 +1,6 @@
 package dev.picket.bench;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,14 @@ import java.util.List;
  * @param java       the java launcher of the JDK under test
  * @param classpath  test classes, main classes and dependencies (for the in-sandbox mains)
  * @param app        the packaged sidecar's quarkus-app directory
+ * @param floorApp   the floor app's quarkus-app directory (bench/floor-app)
  * @param imageFlags the Dockerfile's JVM flags
  * @param quick      shorter runs and fewer configurations, for development
+ * @param baseline   the main classes of an earlier revision, measured alongside in the scan section, or null
+ * @param baselineLabel what that revision is called in the report
  */
-record Ctx(Path repo, Path work, Path java, String classpath, Path app, List<String> imageFlags, boolean quick) {
+record Ctx(Path repo, Path work, Path java, String classpath, Path app, Path floorApp, List<String> imageFlags,
+        boolean quick, Path baseline, String baselineLabel) {
 
     /** The image's flags plus the pod emulation: what the sidecar's JVM runs with in a pod. */
     List<String> podFlags() {
@@ -48,6 +53,26 @@ record Ctx(Path repo, Path work, Path java, String classpath, Path app, List<Str
         cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The class path with the baseline's main classes in place of the current ones. */
+    String baselineClasspath() {
+        String current = app.getParent().resolve("classes").toString();
+        List<String> out = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            out.add(entry.equals(current) ? baseline.toString() : entry);
+        }
+        if (!out.contains(baseline.toString())) {
+            throw new IllegalStateException("the class path does not hold " + current + " to replace");
+        }
+        return String.join(File.pathSeparator, out);
+    }
+
+    /** A java command line for a main class on the baseline's class path. */
+    List<String> baselineMain(List<String> flags, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(javaMain(flags, mainClass, args));
+        cmd.set(cmd.indexOf(classpath), baselineClasspath());
         return cmd;
     }
 

@@ -97,7 +97,7 @@ final class Report {
         md.append("| N × M | phase | runs × scans | first scan wall / CPU | steady wall | steady CPU (scan thread) |")
                 .append(" judge | Picket CPU per scan (all threads) | ps+ss | ps+ss ÷ steady | floor | steady ÷ floor |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        for (JsonNode r : section.get("result")) {
+        for (JsonNode r : current(section)) {
             md.append("| ").append(r.get("config").asText().replace("x", " × ")).append(" | ").append(r.get("phase").asText())
                     .append(" | ").append(r.get("runs").asInt()).append(" × ")
                     .append(r.get("steadyScanMs").get("n").asInt() / Math.max(1, r.get("runs").asInt())).append(" | ")
@@ -116,7 +116,7 @@ final class Report {
         md.append("| N × M | phase | processes | sockets | forks/scan | stats | details | socket tables | owners |")
                 .append(" floor: stats | floor: tables |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-        for (JsonNode r : section.get("result")) {
+        for (JsonNode r : current(section)) {
             md.append("| ").append(r.get("config").asText().replace("x", " × ")).append(" | ").append(r.get("phase").asText())
                     .append(" | ").append(fmt(r.get("processes").get("median"), 0))
                     .append(" | ").append(fmt(r.get("sockets").get("median"), 0))
@@ -129,6 +129,64 @@ final class Report {
                     .append(" | ").append(fmt(r.get("floorTablesMs").get("median"), 1)).append(" |\n");
         }
         md.append('\n');
+        baseline(md, section);
+    }
+
+    /** The results of the code being measured, without a baseline's. */
+    static java.util.List<JsonNode> current(JsonNode section) {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (JsonNode r : section.get("result")) {
+            if (r.path("variant").asText("current").equals("current")) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Before and after: the baseline revision's scans next to the current ones, measured in turn in the same runs. */
+    static void baseline(StringBuilder md, JsonNode section) {
+        java.util.List<JsonNode> before = new java.util.ArrayList<>();
+        for (JsonNode r : section.get("result")) {
+            if (!r.path("variant").asText("current").equals("current")) {
+                before.add(r);
+            }
+        }
+        if (before.isEmpty()) {
+            return;
+        }
+        md.append("#### Before and after\n\nThe same runs with the scanner and judge of `")
+                .append(before.getFirst().get("variant").asText()).append("` (before) and of this revision (after), ")
+                .append("alternating in the same sandbox, so both saw the same load. Medians, ms.\n\n");
+        md.append("| N × M | phase | steady wall before → after | steady CPU before → after | judge before → after |")
+                .append(" CPU per scan, all threads, before → after | stats | details | socket tables |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (JsonNode b : before) {
+            JsonNode a = null;
+            for (JsonNode r : current(section)) {
+                if (r.get("config").asText().equals(b.get("config").asText())
+                        && r.get("phase").asText().equals(b.get("phase").asText())) {
+                    a = r;
+                }
+            }
+            if (a == null) {
+                continue;
+            }
+            md.append("| ").append(b.get("config").asText().replace("x", " × ")).append(" | ").append(b.get("phase").asText())
+                    .append(" | ").append(arrow(b, a, "steadyScanMs", 1)).append(" | ").append(arrow(b, a, "steadyScanCpuMs", 1))
+                    .append(" | ").append(arrow(b, a, "judgeMs", 2)).append(" | ")
+                    .append(fmt(b.get("processCpuMsPerScan").get("median"), 1)).append(" → ")
+                    .append(fmt(a.get("processCpuMsPerScan").get("median"), 1)).append(" | ")
+                    .append(arrow(b, a, "statsMs", 1)).append(" | ").append(arrow(b, a, "detailsMs", 1)).append(" | ")
+                    .append(arrow(b, a, "socketTablesMs", 1)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static String arrow(JsonNode before, JsonNode after, String key, int decimals) {
+        double b = before.get(key).get("median").asDouble();
+        double a = after.get(key).get("median").asDouble();
+        return fmt(before.get(key).get("median"), decimals) + " → " + fmt(after.get(key).get("median"), decimals)
+                + (b > 0 ? String.format(Locale.ROOT, " (%.1f×)", b / Math.max(a, 1e-9)) : "");
     }
 
     static void row(StringBuilder md, String k, String v) {

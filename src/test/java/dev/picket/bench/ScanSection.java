@@ -59,9 +59,11 @@ final class ScanSection {
             Path ready = dir.resolve("ready");
             Path churn = dir.resolve("churn");
             Path out = dir.resolve("runs.jsonl");
+            Path baselineOut = dir.resolve("baseline-runs.jsonl");
             Files.deleteIfExists(ready);
             Files.deleteIfExists(churn);
             Files.deleteIfExists(out);
+            Files.deleteIfExists(baselineOut);
             Path log = ctx.log("scan-" + c.label());
             String script = "python3 " + ctx.repo().resolve("bench/workload.py") + " " + c.processes() + " "
                     + c.connections() + " " + ready + " " + churn + " " + CHURN_PER_SECOND + " &\nwait\n";
@@ -89,20 +91,29 @@ final class ScanSection {
                             flags.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr + "/scan-" + c.label()
                                     + "-" + phase + "-" + r + ".jfr");
                         }
-                        sandbox.run(ctx.javaMain(flags, ScanBenchMain.class.getName(), out.toString(),
-                                ready.toString(), c.label() + "/" + phase, Integer.toString(learn), Integer.toString(steady),
-                                Long.toString(INTERVAL_MS), Integer.toString(tools)), log, 900);
+                        String[] args = {out.toString(), ready.toString(), c.label() + "/" + phase, Integer.toString(learn),
+                                Integer.toString(steady), Long.toString(INTERVAL_MS), Integer.toString(tools)};
+                        sandbox.run(ctx.javaMain(flags, ScanBenchMain.class.getName(), args), log, 900);
+                        if (ctx.baseline() != null) {
+                            // the same run with the earlier revision's scanner and judge, right after: same load
+                            args[0] = baselineOut.toString();
+                            sandbox.run(ctx.baselineMain(flags, ScanBenchMain.class.getName(), args), log, 900);
+                        }
                     }
                     Files.deleteIfExists(churn);
                 }
             }
-            List<JsonNode> runs = new ArrayList<>();
-            for (String line : Files.readAllLines(out)) {
-                runs.add(Bench.JSON.readTree(line));
-            }
-            for (String phase : List.of("steady", "churn")) {
-                results.add(summarize(c, phase, runs.stream().filter(r -> r.get("config").asText().endsWith("/" + phase))
-                        .toList()));
+            for (Path file : ctx.baseline() != null ? List.of(out, baselineOut) : List.of(out)) {
+                List<JsonNode> runs = new ArrayList<>();
+                for (String line : Files.readAllLines(file)) {
+                    runs.add(Bench.JSON.readTree(line));
+                }
+                for (String phase : List.of("steady", "churn")) {
+                    ObjectNode s = summarize(c, phase, runs.stream()
+                            .filter(r -> r.get("config").asText().endsWith("/" + phase)).toList());
+                    s.put("variant", file == out ? "current" : ctx.baselineLabel());
+                    results.add(s);
+                }
             }
         }
         return results;

@@ -33,10 +33,11 @@ final class SidecarReport {
         md.append("### JVM flags compared\n\n").append(Report.load(section)).append("\n\n");
         md.append("The same sidecar and sandbox as above, each flag set with the pod emulation. Archives (CDS, AOT) are ")
                 .append("made by a 20 s training run of the sidecar, as the image build does. Medians with [IQR].\n\n");
-        md.append("| flags | what | start-up, ms | RSS, MiB | PSS anon / file, MiB | CPU, % of a core | threads |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        md.append("| flags | program | what | start-up, ms | RSS, MiB | PSS anon / file, MiB | CPU, % of a core | threads |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (JsonNode r : section.get("result")) {
-            md.append("| `").append(r.get("name").asText()).append("` | ").append(r.get("why").asText()).append(" | ")
+            md.append("| `").append(r.get("name").asText()).append("` | ").append(r.path("program").asText("sidecar"))
+                    .append(" | ").append(r.get("why").asText()).append(" | ")
                     .append(Report.cell(r.get("startupMs"), 0)).append(" | ")
                     .append(Report.fmt(r.get("rssMiB").get("median"), 1)).append(" [")
                     .append(Report.fmt(r.get("rssMiB").get("p25"), 1)).append("–")

@@ -24,17 +24,25 @@ final class SidecarSection {
     private SidecarSection() {
     }
 
-    /** One set of JVM flags to compare, and whether it needs a class-data archive made by a training run. */
-    record Candidate(String name, String why, List<String> flags) {
+    /** What runs: the sidecar, the floor app (Quarkus with the sidecar's extensions, no Picket code), or an idle JVM. */
+    enum Program {
+        SIDECAR, FLOOR_QUARKUS, FLOOR_JVM
+    }
+
+    /** One set of JVM flags to compare on one program. */
+    record Candidate(String name, String why, List<String> flags, Program program) {
+        Candidate(String name, String why, List<String> flags) {
+            this(name, why, flags, Program.SIDECAR);
+        }
     }
 
     // ---- sections ------------------------------------------------------------------------------------
 
     static JsonNode idle(Ctx ctx) throws Exception {
         try (BenchSandbox sandbox = sandbox(ctx, "idle")) {
-            ObjectNode r = measureIdle(ctx, sandbox, "image", ctx.podFlags(), ctx.quick() ? 2 : 5, ctx.quick() ? 20 : 60,
-                    ctx.quick() ? 30 : 180);
-            r.putPOJO("flags", ctx.podFlags());
+            ObjectNode r = measureIdle(ctx, sandbox, "image", ctx.podFlags(), Program.SIDECAR, ctx.quick() ? 2 : 5,
+                    ctx.quick() ? 20 : 60, ctx.quick() ? 30 : 180);
+            r.set("flags", Bench.JSON.valueToTree(ctx.podFlags()));
             return summarizeIdle(r);
         }
     }
@@ -42,13 +50,15 @@ final class SidecarSection {
     static JsonNode flags(Ctx ctx) throws Exception {
         ArrayNode out = Bench.JSON.createArrayNode();
         try (BenchSandbox sandbox = sandbox(ctx, "flags")) {
+            fresh(ctx.work().resolve("archives"));
             for (Candidate c : candidates(ctx)) {
                 System.out.printf("flags: %s%n", c.name());
-                ObjectNode r = measureIdle(ctx, sandbox, "flags-" + c.name(), c.flags(), ctx.quick() ? 2 : 3,
-                        ctx.quick() ? 15 : 45, ctx.quick() ? 20 : 60);
+                ObjectNode r = measureIdle(ctx, sandbox, "flags-" + c.name(), c.flags(), c.program(),
+                        ctx.quick() ? 2 : 3, ctx.quick() ? 15 : 30, ctx.quick() ? 20 : 40);
+                r.put("program", c.program().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
                 r.put("name", c.name());
                 r.put("why", c.why());
-                r.putPOJO("flags", c.flags());
+                r.set("flags", Bench.JSON.valueToTree(c.flags()));
                 out.add(summarizeIdle(r));
             }
         }
@@ -108,18 +118,25 @@ final class SidecarSection {
                 "-XX:TieredStopAtLevel=1")));
         out.add(new Candidate("before+coh", "plus compact object headers (JEP 519, product in JDK 25)",
                 with(before, "-XX:+UseCompactObjectHeaders")));
-        out.add(new Candidate("before+heap", "plus a fixed small heap and metaspace ceiling",
-                with(before, "-Xms8m", "-Xmx48m", "-XX:MaxMetaspaceSize=96m")));
+        out.add(new Candidate("before+heap", "plus a heap that shrinks after a collection (free ratios 10–30 %)",
+                with(before, "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30")));
         out.add(new Candidate("before+cds", "plus an AppCDS archive made by a 20 s training run at image build",
                 with(before, "-XX:SharedArchiveFile=" + a.resolve("before-cds.jsa"))));
         out.add(new Candidate("before+aot", "plus a JDK 25 AOT cache made by a 20 s training run at image build",
                 with(before, "-XX:AOTCache=" + a.resolve("before-aot.aot"))));
+        out.add(new Candidate("before+trim", "plus returning freed native memory every 5 s",
+                with(before, "-XX:TrimNativeHeapInterval=5000")));
         out.add(new Candidate("image", "the image's flags now (src/main/docker/Dockerfile.jvm)", ctx.imageFlags()));
+        out.add(new Candidate("floor: Quarkus", "the floor app: the sidecar's extensions, no Picket code ("
+                + "bench/floor-app), with the image's flags but no archive", withoutArchives(ctx.imageFlags()),
+                Program.FLOOR_QUARKUS));
+        out.add(new Candidate("floor: JVM", "a JVM that only sleeps, with the image's flags but no archive",
+                withoutArchives(ctx.imageFlags()), Program.FLOOR_JVM));
         List<Candidate> emulated = new ArrayList<>();
         for (Candidate c : out) {
             List<String> f = new ArrayList<>(c.flags());
             f.addAll(JvmFlags.POD_EMULATION);
-            emulated.add(new Candidate(c.name(), c.why(), f));
+            emulated.add(new Candidate(c.name(), c.why(), f, c.program()));
         }
         return emulated;
     }
@@ -128,6 +145,10 @@ final class SidecarSection {
         List<String> f = new ArrayList<>(base);
         f.addAll(List.of(more));
         return f;
+    }
+
+    private static List<String> withoutArchives(List<String> flags) {
+        return flags.stream().filter(f -> !f.startsWith("-XX:AOTCache") && !f.startsWith("-XX:SharedArchiveFile")).toList();
     }
 
     private static List<String> without(List<String> base, String flag) {
@@ -156,11 +177,20 @@ final class SidecarSection {
         return sandbox;
     }
 
-    static ObjectNode measureIdle(Ctx ctx, BenchSandbox sandbox, String name, List<String> flags, int startups,
-            int warmup, int measure) throws Exception {
-        List<String> f = prepareArchives(ctx, sandbox, flags, name);
-        Path dir = fresh(ctx.work().resolve("sidecar-" + name));
+    static ObjectNode measureIdle(Ctx ctx, BenchSandbox sandbox, String name, List<String> flags, Program program,
+            int startups, int warmup, int measure) throws Exception {
+        List<String> f = program == Program.SIDECAR ? prepareArchives(ctx, sandbox, flags, name) : flags;
+        Path dir = fresh(ctx.work().resolve("sidecar-" + name.replaceAll("[^a-zA-Z0-9+-]", "_")));
         ObjectNode req = request(ctx, "idle", f, dir);
+        switch (program) {
+            case FLOOR_QUARKUS -> req.putPOJO("main", List.of("-jar", ctx.floorApp().resolve("quarkus-run.jar").toString()));
+            case FLOOR_JVM -> {
+                req.putPOJO("main", List.of("-cp", ctx.classpath(), IdleMain.class.getName()));
+                req.put("noHealth", true);
+            }
+            default -> {
+            }
+        }
         req.put("startups", startups);
         req.put("warmupSeconds", warmup);
         req.put("measureSeconds", measure);
@@ -194,7 +224,7 @@ final class SidecarSection {
                 }
             }
             training.add(create);
-            Path dir = fresh(ctx.work().resolve("train-" + name));
+            Path dir = fresh(ctx.work().resolve("train-" + name.replaceAll("[^a-zA-Z0-9+-]", "_")));
             ObjectNode req = request(ctx, "train", training, dir);
             req.put("trainSeconds", 20);
             System.out.printf("%s: training run for %s%n", name, file.getFileName());
@@ -210,7 +240,7 @@ final class SidecarSection {
         ObjectNode req = Bench.JSON.createObjectNode();
         req.put("mode", mode);
         req.put("java", ctx.java().toString());
-        req.put("jar", ctx.app().resolve("quarkus-run.jar").toString());
+        req.putPOJO("main", List.of("-jar", ctx.app().resolve("quarkus-run.jar").toString()));
         req.putPOJO("flags", flags);
         req.put("log", dir.resolve("picket.log").toString());
         ObjectNode props = req.putObject("props");
@@ -236,6 +266,9 @@ final class SidecarSection {
             s.put("why", r.get("why").asText());
         }
         s.set("flags", r.get("flags"));
+        if (r.has("program")) {
+            s.put("program", r.get("program").asText());
+        }
         s.set("startupMs", Bench.Summary.of(Bench.doubles(r.get("startupMs"))).json());
         s.set("cpuShare", Bench.Summary.of(Bench.doubles(r.get("cpuShareWindows"))).json());
         s.put("cpuShareTotal", Bench.round(r.get("cpuShareTotal").asDouble()));

@@ -62,7 +62,8 @@ final class Targets {
     static JsonNode find(JsonNode all, String section, String config, String phase) {
         JsonNode s = all.path(section).path("result");
         for (JsonNode r : s) {
-            if (r.get("config").asText().equals(config) && r.get("phase").asText().equals(phase)) {
+            if (r.get("config").asText().equals(config) && r.get("phase").asText().equals(phase)
+                    && r.path("variant").asText("current").equals("current")) {
                 return r;
             }
         }
