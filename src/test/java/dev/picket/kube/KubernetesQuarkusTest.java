@@ -76,6 +76,23 @@ class KubernetesQuarkusTest {
                 .filter(e -> reason.equals(e.getReason())).toList();
     }
 
+    /**
+     * An operator's edit of profile web. The sidecar writes the profile's status meanwhile, so an edit based on a
+     * read a moment old can meet 409 Conflict; like any client of a controller-owned object, read again and retry.
+     */
+    private void editProfile(java.util.function.UnaryOperator<WorkloadProfile> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(change);
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private Pod pod() {
         return kube.client().pods().inNamespace(NS).withName(KubeStandIn.POD).get();
     }
@@ -129,7 +146,7 @@ class KubernetesQuarkusTest {
     @Order(2)
     void appliesAChangedProfileLive() {
         long generation = active.generation();
-        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+        editProfile(p -> {
             p.getSpec().setMode(Mode.LEARN);
             p.getSpec().setThreats(new dev.picket.profile.ThreatsSpec(List.of("kube-api-contact")));
             return p;
@@ -145,7 +162,7 @@ class KubernetesQuarkusTest {
     @Order(3)
     void refusesAnInvalidChangeWithAnEventAndAConditionAndKeepsTheLastGoodProfile() {
         long generation = active.generation();
-        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+        editProfile(p -> {
             p.getSpec().setMode(Mode.ENFORCE);
             p.getSpec().setNetwork(new dev.picket.profile.NetworkSpec(List.of(
                     new dev.picket.profile.EgressRuleSpec("10.0.0.0/33", null, null)), null));
@@ -170,7 +187,7 @@ class KubernetesQuarkusTest {
         assertThat(active.generation()).isEqualTo(generation);
         assertThat(active.lastError()).isPresent();
 
-        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+        editProfile(p -> {
             p.getSpec().setMode(Mode.MONITOR);
             p.getSpec().setNetwork(null);
             return p;
@@ -338,12 +355,12 @@ class KubernetesQuarkusTest {
         } finally {
             kube.proxy().up();
         }
-        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+        editProfile(p -> {
             p.getSpec().setMode(Mode.LEARN);
             return p;
         });
         await().atMost(WAIT).until(() -> active.current().mode() == Mode.LEARN);
-        kube.client().resources(WorkloadProfile.class).inNamespace(NS).withName("web").edit(p -> {
+        editProfile(p -> {
             p.getSpec().setMode(Mode.MONITOR);
             return p;
         });
