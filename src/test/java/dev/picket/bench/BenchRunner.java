@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Options: {@code --quick}, {@code --sections scan,idle,flags,latency,injector}, {@code --configs 1000x10000,...},
  * {@code --repo DIR}, {@code --work DIR}, {@code --app DIR} (the sidecar's quarkus-app), {@code --injector-app DIR},
  * {@code --floor-app DIR}, {@code --baseline-classes DIR} and {@code --baseline-label REV} (an earlier revision's
- * main classes, whose scans are measured in turn with the current ones: the before and after),
+ * main classes, whose scans are measured in turn with the current ones: the before and after), {@code --native FILE}
+ * (a native build of the sidecar, measured in the idle section next to the JVM),
  * {@code --wait-quiet LOAD}, {@code --wait-max SECONDS}, {@code --jfr DIR} (a flight recording of every scan run,
  * with allocation and native-method samples, for profiling).
  */
@@ -38,6 +39,7 @@ public final class BenchRunner {
         Path floorApp = Path.of("/tmp/pk-bench/floor-app/quarkus-app");
         Path baseline = null;
         String baselineLabel = "baseline";
+        Path nativeExecutable = null;
         double waitQuiet = -1;
         int waitMax = 900;
         for (int i = 0; i < args.length; i++) {
@@ -64,6 +66,7 @@ public final class BenchRunner {
                 case "--floor-app" -> floorApp = Path.of(args[++i]).toAbsolutePath();
                 case "--baseline-classes" -> baseline = Path.of(args[++i]).toAbsolutePath();
                 case "--baseline-label" -> baselineLabel = args[++i];
+                case "--native" -> nativeExecutable = Path.of(args[++i]).toAbsolutePath();
                 case "--wait-quiet" -> waitQuiet = Double.parseDouble(args[++i]);
                 case "--wait-max" -> waitMax = Integer.parseInt(args[++i]);
                 case "--jfr" -> System.setProperty(ScanSection.JFR_PROPERTY, Path.of(args[++i]).toAbsolutePath().toString());
@@ -77,7 +80,7 @@ public final class BenchRunner {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> imageFlags = JvmFlags.fromDockerfile(repo.resolve("src/main/docker/Dockerfile.jvm"), app);
         Ctx ctx = new Ctx(repo, work, java, System.getProperty("java.class.path"), app, floorApp, imageFlags, quick,
-                baseline, baselineLabel);
+                baseline, baselineLabel, nativeExecutable);
         Path jsonFile = repo.resolve("docs/benchmarks.json");
         ObjectNode all = Files.exists(jsonFile) ? (ObjectNode) Bench.JSON.readTree(jsonFile.toFile())
                 : Bench.JSON.createObjectNode();

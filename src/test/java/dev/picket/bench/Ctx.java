@@ -18,9 +18,10 @@ import java.util.List;
  * @param quick      shorter runs and fewer configurations, for development
  * @param baseline   the main classes of an earlier revision, measured alongside in the scan section, or null
  * @param baselineLabel what that revision is called in the report
+ * @param nativeExecutable a native build of the sidecar, measured in the idle section too, or null
  */
 record Ctx(Path repo, Path work, Path java, String classpath, Path app, Path floorApp, List<String> imageFlags,
-        boolean quick, Path baseline, String baselineLabel) {
+        boolean quick, Path baseline, String baselineLabel, Path nativeExecutable) {
 
     /** The image's flags plus the pod emulation: what the sidecar's JVM runs with in a pod. */
     List<String> podFlags() {

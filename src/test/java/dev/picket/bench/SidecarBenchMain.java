@@ -68,7 +68,8 @@ public final class SidecarBenchMain {
 
     static Process start(JsonNode req, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(req.get("java").asText());
+        // a native executable takes the place of java and its main
+        cmd.add(req.has("executable") ? req.get("executable").asText() : req.get("java").asText());
         for (JsonNode f : req.get("flags")) {
             cmd.add(f.asText());
         }
@@ -76,8 +77,10 @@ public final class SidecarBenchMain {
             Map.Entry<String, JsonNode> e = it.next();
             cmd.add("-D" + e.getKey() + "=" + e.getValue().asText());
         }
-        for (JsonNode a : req.get("main")) {
-            cmd.add(a.asText());
+        if (!req.has("executable")) {
+            for (JsonNode a : req.get("main")) {
+                cmd.add(a.asText());
+            }
         }
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

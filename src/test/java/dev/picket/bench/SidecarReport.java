@@ -26,7 +26,15 @@ final class SidecarReport {
                 .append(Report.fmt(r.get("pssMiB").get("median"), 1)).append(" (")
                 .append(Report.fmt(r.get("pssAnonMiB").get("median"), 1)).append(" + ")
                 .append(Report.fmt(r.get("pssFileMiB").get("median"), 1)).append(") | ")
-                .append(Report.cell(r.get("startupMs"), 0)).append(" | ").append(r.get("threads").asInt()).append(" |\n\n");
+                .append(Report.cell(r.get("startupMs"), 0)).append(" | ").append(r.get("threads").asInt()).append(" |\n");
+        JsonNode n = r.get("native");
+        if (n != null) {
+            md.append("| native (`").append(n.get("executable").asText()).append("`): ").append(pct(n.get("cpuShare")))
+                    .append(" | ").append(Report.cell(n.get("rssMiB"), 1)).append(" | ")
+                    .append(Report.fmt(n.get("pssMiB").get("median"), 1)).append(" | ")
+                    .append(Report.cell(n.get("startupMs"), 0)).append(" | ").append(n.get("threads").asInt()).append(" |\n");
+        }
+        md.append('\n');
     }
 
     static void flags(StringBuilder md, JsonNode section) {

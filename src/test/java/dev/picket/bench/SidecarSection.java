@@ -43,7 +43,23 @@ final class SidecarSection {
             ObjectNode r = measureIdle(ctx, sandbox, "image", ctx.podFlags(), Program.SIDECAR, ctx.quick() ? 2 : 5,
                     ctx.quick() ? 20 : 60, ctx.quick() ? 30 : 180);
             r.set("flags", Bench.JSON.valueToTree(ctx.podFlags()));
-            return summarizeIdle(r);
+            ObjectNode out = summarizeIdle(r);
+            if (ctx.nativeExecutable() != null) {
+                // the native targets: the same measurement of a native build (./mvnw package -Dnative)
+                Path dir = fresh(ctx.work().resolve("sidecar-native"));
+                ObjectNode req = request(ctx, "idle", List.of(), dir);
+                req.put("executable", ctx.nativeExecutable().toString());
+                req.put("startups", ctx.quick() ? 2 : 5);
+                req.put("warmupSeconds", ctx.quick() ? 20 : 60);
+                req.put("measureSeconds", ctx.quick() ? 30 : 180);
+                req.put("windowSeconds", 10);
+                ObjectNode n = (ObjectNode) runMain(ctx, sandbox, req, dir, 900);
+                n.set("flags", Bench.JSON.valueToTree(List.of()));
+                ObjectNode ns = summarizeIdle(n);
+                ns.put("executable", ctx.nativeExecutable().toString());
+                out.set("native", ns);
+            }
+            return out;
         }
     }
 
