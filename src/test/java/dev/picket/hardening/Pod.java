@@ -24,7 +24,8 @@ import java.util.Optional;
 
 /**
  * A pod as the injector makes it, from real processes: a PID namespace whose pid 1 starts the packaged sidecar as
- * UID/GID 65532 (with ambient {@code CAP_KILL} and {@code CAP_SYS_PTRACE}, or none) and a neighbour container: a
+ * UID/GID 65532 (with the injector's ambient capabilities, {@code CAP_KILL}, {@code CAP_SYS_PTRACE} and
+ * {@code CAP_DAC_READ_SEARCH}, or others, or none) and a neighbour container: a
  * shell running as UID 1000 without capabilities that executes whatever the test writes into its FIFO. The sidecar's
  * state directory is owned by 65532 with mode 0700, as on its emptyDir. Ports are chosen free on the host's loopback.
  */
@@ -56,12 +57,24 @@ final class Pod implements AutoCloseable {
         this.picketHostPid = picketHostPid;
     }
 
+    /** The capabilities the injector gives the sidecar in its default (separate UID) mode, as setpriv names them. */
+    static final String INJECTOR_CAPABILITIES = "kill,sys_ptrace,dac_read_search";
+
     /**
-     * @param capabilities with ambient CAP_KILL and CAP_SYS_PTRACE (as the injector's sidecar has them), or none
+     * @param capabilities with the injector's ambient capabilities ({@link #INJECTOR_CAPABILITIES}), or none
      * @param props        system properties for the sidecar; one starting with {@code +} adds that capability, one
      *                     starting with {@code -X} is a JVM option
      */
     static Pod start(boolean capabilities, String interval, String... props) throws Exception {
+        return start(capabilities ? INJECTOR_CAPABILITIES : "", interval, props);
+    }
+
+    /**
+     * @param capabilities the sidecar's ambient capabilities, comma-separated as setpriv names them ("" for none)
+     * @param props        system properties for the sidecar; one starting with {@code +} adds that capability, one
+     *                     starting with {@code -X} is a JVM option
+     */
+    static Pod start(String capabilities, String interval, String... props) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("picket.it.jar") != null,
                 "needs the packaged sidecar: an *IT class, run by failsafe after package");
         Host.requireRoot();
@@ -99,7 +112,14 @@ final class Pod implements AutoCloseable {
                 args.append(" '-D").append(p).append('\'');
             }
         }
-        String caps = capabilities ? " --inh-caps=+kill,+sys_ptrace" + extra + " --ambient-caps=+kill,+sys_ptrace" + extra : "";
+        StringBuilder set = new StringBuilder();
+        for (String c : capabilities.split(",")) {
+            if (!c.isBlank()) {
+                set.append(set.isEmpty() ? "" : ",").append('+').append(c.strip());
+            }
+        }
+        set.append(set.isEmpty() && !extra.isEmpty() ? extra.substring(1) : extra);
+        String caps = set.isEmpty() ? "" : " --inh-caps=" + set + " --ambient-caps=" + set;
         Path fifo = shared.resolve("commands");
         String script = String.join("\n",
                 "mkfifo " + fifo + " && chown " + NEIGHBOUR_UID + " " + fifo,

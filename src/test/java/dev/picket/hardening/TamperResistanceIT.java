@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged sidecar in a real pod-like sandbox ({@link Pod}): UID 65532 with ambient {@code CAP_KILL} and
- * {@code CAP_SYS_PTRACE}, state directory 0700, next to a neighbour running as UID 1000 without capabilities, which
+ * The packaged sidecar in a real pod-like sandbox ({@link Pod}): UID 65532 with the injector's ambient capabilities
+ * ({@code CAP_KILL}, {@code CAP_SYS_PTRACE}, {@code CAP_DAC_READ_SEARCH}), state directory 0700, next to a neighbour running as UID 1000 without capabilities, which
  * is what a compromised application container is when it runs as non-root (docs/threat-model.md).
  */
 class TamperResistanceIT {
@@ -57,13 +57,11 @@ class TamperResistanceIT {
             try (var files = Files.list(pod.state)) {
                 assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("planted", "quarantine.json");
             }
-            // CAP_SYS_PTRACE is effective: the neighbour's executables are seen. Its fds and environment are not:
-            // /proc/PID/fd and /proc/PID/environ are mode 0500/0400 of the process's owner, and the permission
-            // check comes before the ptrace check (CAP_DAC_READ_SEARCH passes it, see the visibility test)
+            // what the sidecar needs of the neighbour, it can read, and it says nothing is missing
             JsonNode status = pod.control("/v1/status");
-            assertThat(status.get("capabilities").toString()).contains("CAP_KILL").contains("CAP_SYS_PTRACE");
-            String blind = status.get("blindSpots").toString();
-            assertThat(blind).doesNotContain("the executable of").contains("the fds of").contains("the environment of");
+            assertThat(status.get("capabilities").toString()).contains("CAP_KILL").contains("CAP_SYS_PTRACE")
+                    .contains("CAP_DAC_READ_SEARCH");
+            assertThat(status.get("blindSpots")).isEmpty();
         }
     }
 
@@ -158,8 +156,11 @@ class TamperResistanceIT {
      * The visibility contract: the sidecar as UID 65532 cannot read what the kernel keeps from another UID, and says
      * so, per field, instead of reporting a quiet workload. Without capabilities: no executable, fds or environment
      * of the neighbour's processes (UID 1000); /v1/status lists neither CAP_SYS_PTRACE nor the others, and the blind
-     * spots; /v1/observed leaves the executable empty and counts what it could not read. With CAP_SYS_PTRACE and
-     * CAP_DAC_READ_SEARCH it sees all of it, and says nothing is missing.
+     * spots; /v1/observed leaves the executable empty and counts what it could not read. With CAP_KILL and
+     * CAP_SYS_PTRACE but not CAP_DAC_READ_SEARCH (what the injector gave before, and what a hand-written pod spec may
+     * give), the executable is seen but not the fds or the environment: /proc/PID/fd and /proc/PID/environ are mode
+     * 0500/0400 of the process's owner, and the kernel checks that before ptrace access. With the injector's
+     * capabilities (CAP_DAC_READ_SEARCH too) nothing is missing.
      */
     @Test
     void withoutCapabilitiesThePicketReportsExactlyWhatItCannotSee() throws Exception {
@@ -181,7 +182,22 @@ class TamperResistanceIT {
             assertThat(byField.path("fds: permission").asInt()).isPositive();
             assertThat(byField.path("environ: permission").asInt()).isPositive();
         }
-        try (Pod pod = Pod.start(true, "500ms", "+dac_read_search")) {
+        try (Pod pod = Pod.start("kill,sys_ptrace", "500ms")) {
+            pod.neighbour("exec sleep 300.75");
+            JsonNode sleep = await().atMost(Duration.ofSeconds(15)).until(() -> neighbourSleep(pod),
+                    s -> s != null && s.path("exe").isObject());
+            assertThat(sleep.path("exe").path("path").asText()).endsWith("/sleep");
+            assertThat(sleep.path("unavailable").toString()).doesNotContain("exe").contains("fds").contains("environ");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode status = pod.control("/v1/status");
+                assertThat(status.get("capabilities").toString()).contains("CAP_SYS_PTRACE")
+                        .doesNotContain("CAP_DAC_READ_SEARCH");
+                String blind = status.get("blindSpots").toString();
+                assertThat(blind).doesNotContain("the executable of").contains("the fds of")
+                        .contains("the environment of");
+            });
+        }
+        try (Pod pod = Pod.start(true, "500ms")) {
             pod.neighbour("exec sleep 300.75");
             JsonNode sleep = await().atMost(Duration.ofSeconds(15)).until(() -> neighbourSleep(pod),
                     s -> s != null && s.path("exe").isObject());
