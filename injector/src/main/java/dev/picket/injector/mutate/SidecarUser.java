@@ -1,7 +1,9 @@
 package dev.picket.injector.mutate;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -15,7 +17,22 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
  */
 public record SidecarUser(long uid, long gid, List<String> capabilities, UidMode mode) {
 
-    static final List<String> SEPARATE_CAPABILITIES = List.of("KILL", "SYS_PTRACE");
+    /**
+     * What the separate-UID sidecar adds (docs/injector.md, "UID modes and capabilities"): {@code KILL} to stop
+     * processes of the app's UID when enforcing; {@code SYS_PTRACE} for the ptrace access check on the app's
+     * {@code /proc/PID} entries; {@code DAC_READ_SEARCH} because the kernel checks the file mode before that ptrace
+     * check, so {@code fd} (0500) and {@code environ} (0400) of another UID stay unreadable without it.
+     */
+    public static final List<String> SEPARATE_CAPABILITIES = List.of("KILL", "SYS_PTRACE", "DAC_READ_SEARCH");
+
+    /**
+     * The capabilities a container may add under each Pod Security Admission level that refuses some of ours: the
+     * baseline list, and for restricted only {@code NET_BIND_SERVICE}.
+     */
+    private static final Map<String, Set<String>> POD_SECURITY_ALLOWED = Map.of(
+            "baseline", Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+                    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"),
+            "restricted", Set.of("NET_BIND_SERVICE"));
 
     /** Either a user or a problem that denies the pod. */
     public record Result(Optional<SidecarUser> user, Optional<String> problem) {
@@ -38,13 +55,30 @@ public record SidecarUser(long uid, long gid, List<String> capabilities, UidMode
     private static Result separate(SidecarSettings settings, NamespaceInfo namespace) {
         // A container that runs as the sidecar's own UID is not refused here: the pod-security gate reports it
         // (reason code sidecar_uid), as a warning or a denial depending on the profile (docs/injector.md).
-        Optional<String> level = namespace.podSecurityEnforce().filter(l -> l.equals("baseline") || l.equals("restricted"));
+        Optional<String> level = namespace.podSecurityEnforce().filter(POD_SECURITY_ALLOWED::containsKey);
         if (level.isPresent()) {
-            return Result.problem(("namespace %s enforces Pod Security level \"%s\", which forbids the SYS_PTRACE capability "
+            List<String> forbidden = forbiddenBy(level.get());
+            return Result.problem(("namespace %s enforces Pod Security level \"%s\", which forbids the %s %s "
                     + "of the separate-UID sidecar; annotate the pod with %s: same-as-app")
-                    .formatted(namespace.name(), level.get(), PicketKeys.UID_MODE_ANNOTATION));
+                    .formatted(namespace.name(), level.get(), names(forbidden),
+                            forbidden.size() == 1 ? "capability" : "capabilities", PicketKeys.UID_MODE_ANNOTATION));
         }
         return Result.of(new SidecarUser(settings.uid(), settings.gid(), SEPARATE_CAPABILITIES, UidMode.SEPARATE));
+    }
+
+    /**
+     * The separate-UID sidecar's capabilities that the Pod Security level refuses, in the order the sidecar adds them;
+     * none for {@code privileged} (or any level that restricts no capabilities).
+     */
+    static List<String> forbiddenBy(String level) {
+        Set<String> allowed = POD_SECURITY_ALLOWED.get(level);
+        return allowed == null ? List.of() : SEPARATE_CAPABILITIES.stream().filter(c -> !allowed.contains(c)).toList();
+    }
+
+    /** "A", "A and B", "A, B and C". */
+    private static String names(List<String> caps) {
+        int last = caps.size() - 1;
+        return last <= 0 ? String.join("", caps) : String.join(", ", caps.subList(0, last)) + " and " + caps.get(last);
     }
 
     private static Result sameAsApp(PodSpec spec) {

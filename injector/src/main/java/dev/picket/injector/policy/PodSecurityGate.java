@@ -30,8 +30,11 @@ public final class PodSecurityGate {
     public static final Set<String> ALLOWED_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER",
             "FSETID", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SYS_CHROOT");
 
-    /** What the sidecar itself adds in separate-UID mode; not findings on the sidecar. */
-    static final Set<String> SIDECAR_CAPABILITIES = Set.of("KILL", "SYS_PTRACE");
+    /**
+     * What the sidecar itself adds in separate-UID mode; not findings on the sidecar. The same set as the mutation's
+     * {@code SidecarUser.SEPARATE_CAPABILITIES} (a test keeps them equal; this package may not depend on mutate).
+     */
+    public static final Set<String> SIDECAR_CAPABILITIES = Set.of("KILL", "SYS_PTRACE", "DAC_READ_SEARCH");
 
     private PodSecurityGate() {
     }
