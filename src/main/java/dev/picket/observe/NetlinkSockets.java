@@ -10,16 +10,20 @@ import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 
 /**
- * Dumps the TCP sockets of Picket's own network namespace through netlink {@code sock_diag}
+ * Dumps the TCP and unix sockets of Picket's own network namespace through netlink {@code sock_diag}
  * (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY), the interface {@code ss} uses. The kernel fills binary
  * {@code inet_diag_msg} records instead of formatting /proc/net/tcp text, which costs it less than half as
  * much per socket (docs/benchmarks.md), and the records need no text parsing. It needs no capability:
  * any process may dump the sockets of its own network namespace.
  *
+ * <p>For unix sockets the reason is integrity, not cost: /proc/net/unix prints a socket's name as it is, so
+ * a name with a newline adds a row of the binder's choosing (finding F4, docs/hardening.md). A
+ * {@code unix_diag_msg} carries the name as a length-delimited attribute, which no byte in it can end early.
+ *
  * <p>The JDK has no netlink sockets, so this calls libc's socket, send, recv and close through the Foreign
  * Function and Memory API. Where that is unavailable (a native image without foreign-call support, a
- * seccomp profile or sandbox that refuses netlink, a kernel without {@code inet_diag}), {@link #open()}
- * or a dump fails and the scanner reads /proc/PID/net/tcp and tcp6 as before.
+ * seccomp profile or sandbox that refuses netlink, a kernel without {@code inet_diag} or {@code unix_diag}),
+ * {@link #open()} or a dump fails and the scanner reads /proc/PID/net/tcp, tcp6 and unix as before.
  *
  * <p>Not thread-safe; one instance per scanner.
  */
@@ -27,6 +31,7 @@ final class NetlinkSockets {
 
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+    static final int AF_UNIX = 1;
     private static final int AF_NETLINK = 16;
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -37,7 +42,12 @@ final class NetlinkSockets {
     static final int NLMSG_ERROR = 2;
     static final int NLMSG_DONE = 3;
     private static final int IPPROTO_TCP = 6;
-    private static final int REQUEST_LENGTH = 16 + 56;
+    /** nlmsghdr + inet_diag_req_v2. */
+    private static final int TCP_REQUEST_LENGTH = 16 + 56;
+    /** nlmsghdr + unix_diag_req. */
+    private static final int UNIX_REQUEST_LENGTH = 16 + 24;
+    /** The name (bound address) of each socket; what /proc/net/unix shows as Path, and no more. */
+    private static final int UDIAG_SHOW_NAME = 1;
     /** The kernel fills at most 32 KiB per dump message batch; twice that leaves room. */
     private static final int BUFFER = 64 << 10;
 
@@ -46,8 +56,8 @@ final class NetlinkSockets {
     private static final MethodHandle RECV;
     private static final MethodHandle CLOSE;
     /**
-     * {@code -Ddev.picket.observe.netlink=false} keeps the scanner on /proc/PID/net/tcp: for comparing the two in the
-     * benchmark, and a way out should a kernel answer netlink wrongly.
+     * {@code -Ddev.picket.observe.netlink=false} keeps the scanner on /proc/PID/net/tcp and unix: for comparing the
+     * two in the benchmark, and a way out should a kernel answer netlink wrongly.
      */
     static final String ENABLED_PROPERTY = "dev.picket.observe.netlink";
     /** Why netlink cannot be used in this JVM, or null when it can. */
@@ -117,6 +127,15 @@ final class NetlinkSockets {
 
     /** Dumps every TCP socket of one address family, in every state, handing each batch to {@code out}. */
     void dumpTcp(int family, Batches out) throws DumpFailed {
+        dump(TCP_REQUEST_LENGTH, family, out);
+    }
+
+    /** Dumps every unix socket, in every state, with its name, handing each batch to {@code out}. */
+    void dumpUnix(Batches out) throws DumpFailed {
+        dump(UNIX_REQUEST_LENGTH, AF_UNIX, out);
+    }
+
+    private void dump(int requestLength, int family, Batches out) throws DumpFailed {
         int fd;
         try {
             fd = (int) SOCKET.invokeExact(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -128,18 +147,24 @@ final class NetlinkSockets {
         }
         try {
             int seq = ++sequence;
-            buffer.asSlice(0, REQUEST_LENGTH).fill((byte) 0);
+            buffer.asSlice(0, requestLength).fill((byte) 0);
             // struct nlmsghdr
-            buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 0, REQUEST_LENGTH);
+            buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 0, requestLength);
             buffer.set(ValueLayout.JAVA_SHORT_UNALIGNED, 4, (short) SOCK_DIAG_BY_FAMILY);
             buffer.set(ValueLayout.JAVA_SHORT_UNALIGNED, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
             buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 8, seq);
-            // struct inet_diag_req_v2: family, protocol, ext, pad, states (all), then a zero inet_diag_sockid
             buffer.set(ValueLayout.JAVA_BYTE, 16, (byte) family);
-            buffer.set(ValueLayout.JAVA_BYTE, 17, (byte) IPPROTO_TCP);
-            buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 20, -1);
-            long sent = (long) SEND.invokeExact(fd, buffer, (long) REQUEST_LENGTH, 0);
-            if (sent != REQUEST_LENGTH) {
+            if (family == AF_UNIX) {
+                // struct unix_diag_req: family, protocol, pad, states (all), ino, show, cookie
+                buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 20, -1);
+                buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 28, UDIAG_SHOW_NAME);
+            } else {
+                // struct inet_diag_req_v2: family, protocol, ext, pad, states (all), then a zero inet_diag_sockid
+                buffer.set(ValueLayout.JAVA_BYTE, 17, (byte) IPPROTO_TCP);
+                buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 20, -1);
+            }
+            long sent = (long) SEND.invokeExact(fd, buffer, (long) requestLength, 0);
+            if (sent != requestLength) {
                 throw new DumpFailed("send to netlink failed");
             }
             while (true) {

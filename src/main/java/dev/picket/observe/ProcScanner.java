@@ -73,9 +73,10 @@ public final class ProcScanner implements AutoCloseable {
     private long rootStartTicks = -1;
     private long lastScanNanos;
     private long ownerNanos;
-    /** TCP tables of Picket's own network namespace by netlink; null where it cannot be used. */
+    /** TCP and unix tables of Picket's own network namespace by netlink; null where it cannot be used. */
     private NetlinkSockets netlink = NetlinkSockets.open();
     private int netlinkFailures;
+    private int netlinkUnixFailures;
 
     public ProcScanner(ScannerSettings settings, Clock clock) {
         this.settings = settings;
@@ -844,9 +845,9 @@ public final class ProcScanner implements AutoCloseable {
             seenNetns.add(netns);
             SocketTables tables = tablesByNetns.computeIfAbsent(netns, SocketTables::new);
             tables.begin();
-            int tcpDone = netns == selfNamespaces.net() ? dumpTcp(tables, rows) : 0;
+            int netlinkDone = netns == selfNamespaces.net() ? dumpNetlink(tables, rows) : 0;
             for (Integer pid : e.getValue()) {
-                if (readTables(tables, dir(pid).resolve("net"), rows, tcpDone)) {
+                if (readTables(tables, dir(pid).resolve("net"), rows, netlinkDone)) {
                     break;
                 }
             }
@@ -1001,13 +1002,14 @@ public final class ProcScanner implements AutoCloseable {
 
     private static final int TCP4_DONE = 1;
     private static final int TCP6_DONE = 2;
+    private static final int UNIX_DONE = 4;
 
     /**
-     * TCP sockets of Picket's own network namespace through netlink, each family on its own; returns which
-     * families it read (TCP4_DONE, TCP6_DONE), so the caller reads the others from /proc/PID/net/tcp and
-     * tcp6. Only for the real procfs: a scanner pointed at another tree must not mix in the host's sockets.
+     * TCP and unix sockets of Picket's own network namespace through netlink, each table on its own; returns
+     * which it read (TCP4_DONE, TCP6_DONE, UNIX_DONE), so the caller reads the others from /proc/PID/net. Only
+     * for the real procfs: a scanner pointed at another tree must not mix in the host's sockets.
      */
-    private int dumpTcp(SocketTables tables, List<SocketTables.Row> rows) {
+    private int dumpNetlink(SocketTables tables, List<SocketTables.Row> rows) {
         if (netlink == null || selfNamespaces.net() == 0 || !root.equals(REAL_PROC)) {
             return 0;
         }
@@ -1021,6 +1023,18 @@ public final class ProcScanner implements AutoCloseable {
                 rows.subList(before, rows.size()).clear();
             }
         }
+        if (netlinkUnixFailures < 3) {
+            int before = rows.size();
+            try {
+                // /proc/net/unix lets a socket's name forge rows (F4); the dump's names are length-delimited
+                netlink.dumpUnix((b, len) -> tables.parseDiag(b, len, Transport.UNIX, rows));
+                done |= UNIX_DONE;
+                netlinkUnixFailures = 0;
+            } catch (NetlinkSockets.DumpFailed e) {
+                rows.subList(before, rows.size()).clear();
+                netlinkUnixFailures++; // a kernel without unix_diag: stop asking, as for TCP below
+            }
+        }
         if (done == 0 && ++netlinkFailures >= 3) {
             netlink = null; // it failed three scans in a row here (seccomp, sandbox, kernel): stay with procfs
         } else if (done != 0) {
@@ -1029,9 +1043,9 @@ public final class ProcScanner implements AutoCloseable {
         return done;
     }
 
-    private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows, int tcpDone) {
+    private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows, int netlinkDone) {
         int before = rows.size();
-        boolean tcp4 = (tcpDone & TCP4_DONE) == 0;
+        boolean tcp4 = (netlinkDone & TCP4_DONE) == 0;
         try {
             // the first table must be readable, or this process exited: try another of the namespace
             table.readAll(net.resolve(tcp4 ? "tcp" : "udp"));
@@ -1040,7 +1054,7 @@ public final class ProcScanner implements AutoCloseable {
             rows.subList(before, rows.size()).clear();
             return false;
         }
-        if ((tcpDone & TCP6_DONE) == 0) {
+        if ((netlinkDone & TCP6_DONE) == 0) {
             readOptional(net.resolve("tcp6"), b -> tables.parseInet(table.bytes, table.length, Transport.TCP, 6, rows));
         }
         if (tcp4) {
@@ -1050,7 +1064,9 @@ public final class ProcScanner implements AutoCloseable {
         readOptional(net.resolve("raw"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 4, rows));
         readOptional(net.resolve("raw6"), b -> tables.parseInet(table.bytes, table.length, Transport.RAW, 6, rows));
         readOptional(net.resolve("packet"), b -> tables.parsePacket(table.bytes, table.length, rows));
-        readOptional(net.resolve("unix"), b -> tables.parseUnix(table.bytes, table.length, rows));
+        if ((netlinkDone & UNIX_DONE) == 0) {
+            readOptional(net.resolve("unix"), b -> tables.parseUnix(table.bytes, table.length, rows));
+        }
         return true;
     }
 

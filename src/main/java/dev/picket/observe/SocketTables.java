@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Parses the socket tables of one network namespace: /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,packet,unix}.
+ * Parses the socket tables of one network namespace: /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,packet,unix},
+ * or the same TCP and unix sockets as netlink sock_diag records.
  * Rows of a socket already seen with identical address and state bytes reuse the previous sample, so a
  * steady namespace costs the read and a byte comparison per row, not an object graph.
  */
@@ -115,9 +116,10 @@ final class SocketTables {
     private static final int DIAG_KEY = 1 + 36;
 
     /**
-     * Parses one batch of a netlink sock_diag dump (nlmsghdr + inet_diag_msg records) of {@code transport}
-     * and appends the rows to {@code out}, like {@link #parseInet} does for /proc text. A row whose state,
-     * ports and addresses did not change since the last scan is reused. Returns false once the dump is done.
+     * Parses one batch of a netlink sock_diag dump of {@code transport} (nlmsghdr + inet_diag_msg records for
+     * TCP, unix_diag_msg records for UNIX) and appends the rows to {@code out}, like {@link #parseInet} and
+     * {@link #parseUnix} do for /proc text. A row whose key bytes did not change since the last scan is reused.
+     * Returns false once the dump is done.
      */
     boolean parseDiag(byte[] b, int len, Transport transport, List<Row> out) throws NetlinkSockets.DumpFailed {
         int at = 0;
@@ -134,11 +136,16 @@ final class SocketTables {
                 int errno = msgLen >= 20 ? -NetlinkSockets.u32(b, at + 16) : 0;
                 throw new NetlinkSockets.DumpFailed("netlink error " + errno);
             }
-            if (msgLen >= 16 + 72) {
-                Row row = parseDiagMessage(b, at + 16, transport);
-                if (row != null) {
-                    out.add(row);
+            Row row = null;
+            if (transport == Transport.UNIX) {
+                if (msgLen >= 16 + 16) {
+                    row = parseUnixDiagMessage(b, at + 16, at + msgLen);
                 }
+            } else if (msgLen >= 16 + 72) {
+                row = parseDiagMessage(b, at + 16, transport);
+            }
+            if (row != null) {
+                out.add(row);
             }
             at += (msgLen + 3) & ~3;
         }
@@ -176,6 +183,85 @@ final class SocketTables {
             current.put(inode, row);
         }
         return row;
+    }
+
+    private static final int UNIX_DIAG_NAME = 0;
+    private static final int TCP_ESTABLISHED = 1;
+    /** /proc/net/unix St of a socket that has a file: SS_CONNECTED when established, else SS_UNCONNECTED. */
+    private static final int SS_UNCONNECTED = 1;
+    private static final int SS_CONNECTED = 3;
+    /** The name of the row being made, as /proc/net/unix would print it; sun_path is at most 108 bytes. */
+    private byte[] unixName = new byte[110];
+
+    /**
+     * struct unix_diag_msg: family, type, state, pad, inode, cookie; then rtattrs up to {@code end}. The row
+     * carries what {@link #parseUnix} makes of the same socket, so the two sources are interchangeable.
+     */
+    private Row parseUnixDiagMessage(byte[] b, int m, int end) throws NetlinkSockets.DumpFailed {
+        if ((b[m] & 0xff) != NetlinkSockets.AF_UNIX) {
+            return null;
+        }
+        int type = b[m + 1] & 0xff;
+        int skState = b[m + 2] & 0xff;
+        long inode = NetlinkSockets.u32(b, m + 4) & 0xffffffffL;
+        int name = m + 16;
+        int nameLen = 0;
+        for (int a = m + 16; a + 4 <= end; ) {
+            int attrLen = NetlinkSockets.u16(b, a);
+            if (attrLen < 4 || a + attrLen > end) {
+                throw new NetlinkSockets.DumpFailed("malformed unix_diag attribute");
+            }
+            if ((NetlinkSockets.u16(b, a + 2) & 0x3fff) == UNIX_DIAG_NAME) {
+                name = a + 4;
+                nameLen = attrLen - 4;
+            }
+            a += (attrLen + 3) & ~3;
+        }
+        // key: type, kernel state, then the raw name; a /proc key starts with a hex digit, so the two never match
+        Row old = inode != 0 ? previous.get(inode) : null;
+        if (old != null && old.transport == Transport.UNIX && old.key.length == 2 + nameLen
+                && old.key[0] == (byte) type && old.key[1] == (byte) skState
+                && Arrays.equals(old.key, 2, old.key.length, b, name, name + nameLen)) {
+            current.put(inode, old);
+            return old;
+        }
+        byte[] key = new byte[2 + nameLen];
+        key[0] = (byte) type;
+        key[1] = (byte) skState;
+        System.arraycopy(b, name, key, 2, nameLen);
+        String path = nameLen > 0 ? unixPath(b, name, name + nameLen) : null;
+        boolean listening = skState == TCP_LISTEN;
+        // sock_diag leaves out sockets without a file (inode 0), so this is never /proc's SS_CONNECTING or
+        // SS_DISCONNECTING
+        int st = skState == TCP_ESTABLISHED ? SS_CONNECTED : SS_UNCONNECTED;
+        String state = listening ? "LISTEN" : st == SS_CONNECTED ? "CONNECTED" : "UNCONNECTED";
+        SocketSample s = new SocketSample(Transport.UNIX, 0, state, null, null, path, inode, 0, netns,
+                listening ? Direction.LISTEN : Direction.NONE, 0);
+        Row row = new Row(s, st, key).inherit(old);
+        putIfInode(inode, row);
+        return row;
+    }
+
+    /**
+     * A sun_path as /proc/net/unix prints it, made safe as {@link #parseUnix} makes it: an abstract name (a
+     * leading NUL) as '@' and the rest, a path without its closing NUL, every NUL inside as '@'. The name is
+     * length-delimited, so a newline in it is one more escaped byte of this row, not the start of another.
+     */
+    private String unixPath(byte[] b, int from, int to) {
+        if (unixName.length < to - from + 1) {
+            unixName = new byte[to - from + 1];
+        }
+        int n = 0;
+        if (b[from] == 0) {
+            unixName[n++] = '@';
+            from++;
+        } else {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            unixName[n++] = b[i] == 0 ? (byte) '@' : b[i];
+        }
+        return n > 0 ? SafeText.decode(unixName, 0, n) : null;
     }
 
     private static Endpoint endpoint(byte[] b, int from, int len, int port) {

@@ -1,0 +1,177 @@
+package dev.picket.observe;
+
+import dev.picket.testing.Children;
+import dev.picket.testing.Host;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Unix sockets of Picket's own network namespace read through netlink sock_diag must be what /proc/net/unix
+ * shows for the same sockets (the scanner takes one or the other), except where /proc lets a socket's name
+ * forge rows (F4 in docs/hardening.md): there netlink must give the one real row, its name escaped.
+ */
+class NetlinkUnixSocketsTest {
+
+    private Children children;
+
+    @BeforeEach
+    void setUp() {
+        Host.requireLinux();
+        children = new Children();
+    }
+
+    @AfterEach
+    void tearDown() {
+        children.close();
+    }
+
+    @Test
+    void netlinkRowsEqualProcRowsForTheSameSockets(@TempDir Path dir) throws Exception {
+        NetlinkSockets netlink = open();
+        // a space and an escape character: both sources must turn the name into the same safe text
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("a b\u001b.sock"));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+                SocketChannel client = SocketChannel.open(address);
+                SocketChannel accepted = server.accept();
+                SocketChannel unbound = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Map<Long, SocketTables.Row> viaNetlink = byInode(dumpUnix(netlink, new SocketTables(1)));
+            SocketTables procTables = new SocketTables(1);
+            procTables.begin();
+            List<SocketTables.Row> procRows = new ArrayList<>();
+            byte[] unix = Files.readAllBytes(Path.of("/proc/self/net/unix"));
+            procTables.parseUnix(unix, unix.length, procRows);
+            Map<Long, SocketTables.Row> viaProc = byInode(procRows);
+
+            List<Long> ours = ownInodes(viaProc);
+            assertThat(ours).as("the listener, both ends of its connection and an unbound socket").hasSizeGreaterThanOrEqualTo(4);
+            for (long inode : ours) {
+                assertThat(viaNetlink).as("inode " + inode).containsKey(inode);
+                assertThat(viaNetlink.get(inode).sample()).as("inode " + inode).isEqualTo(viaProc.get(inode).sample());
+                assertThat(viaNetlink.get(inode).stateCode()).as("inode " + inode).isEqualTo(viaProc.get(inode).stateCode());
+            }
+            String path = dir.resolve("a b\\x1b.sock").toString();
+            assertThat(ours.stream().map(i -> viaNetlink.get(i).sample()))
+                    .anySatisfy(s -> {
+                        assertThat(s.path()).isEqualTo(path);
+                        assertThat(s.state()).isEqualTo("LISTEN");
+                        assertThat(s.direction()).isEqualTo(Direction.LISTEN);
+                    })
+                    .anySatisfy(s -> {
+                        // the accepted end carries the listener's name, the client's end none
+                        assertThat(s.path()).isEqualTo(path);
+                        assertThat(s.state()).isEqualTo("CONNECTED");
+                    })
+                    .anySatisfy(s -> {
+                        assertThat(s.path()).isNull();
+                        assertThat(s.state()).isEqualTo("CONNECTED");
+                    })
+                    .anySatisfy(s -> {
+                        assertThat(s.path()).isNull();
+                        assertThat(s.state()).isEqualTo("UNCONNECTED");
+                    });
+        }
+    }
+
+    @Test
+    void anAbstractNameWithANewlineIsOneRowWithTheNewlineEscaped(@TempDir Path dir) throws Exception {
+        Host.requireCommand("python3");
+        NetlinkSockets netlink = open();
+        HostileUnixSocket hostile = HostileUnixSocket.start(children, dir);
+
+        List<SocketTables.Row> rows = dumpUnix(netlink, new SocketTables(1));
+        List<SocketSample> its = rows.stream().map(SocketTables.Row::sample).filter(s -> s.inode() == hostile.inode).toList();
+        assertThat(its).hasSize(1);
+        assertThat(its.get(0).path()).isEqualTo(hostile.escapedName());
+        assertThat(its.get(0).state()).isEqualTo("LISTEN");
+        assertThat(rows).noneSatisfy(r -> assertThat(r.sample().path()).isEqualTo(HostileUnixSocket.FORGED_PATH));
+        assertThat(rows).allSatisfy(r -> {
+            if (r.sample().path() != null) {
+                assertThat(r.sample().path()).doesNotContain("\n", "\r");
+            }
+        });
+
+        // the procfs fallback, for contrast: the kernel's text gives the same socket a second, forged row
+        byte[] unix = Files.readAllBytes(Path.of("/proc/self/net/unix"));
+        SocketTables procTables = new SocketTables(1);
+        procTables.begin();
+        List<SocketTables.Row> procRows = new ArrayList<>();
+        procTables.parseUnix(unix, unix.length, procRows);
+        assertThat(procRows.stream().map(SocketTables.Row::sample).filter(s -> s.inode() == hostile.inode))
+                .extracting(SocketSample::path)
+                .containsExactlyInAnyOrder("@x", HostileUnixSocket.FORGED_PATH);
+    }
+
+    @Test
+    void anUnchangedRowIsReusedAndARenamedOneIsNot(@TempDir Path dir) throws Exception {
+        NetlinkSockets netlink = open();
+        try (SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            SocketTables tables = new SocketTables(1);
+            Map<Long, SocketTables.Row> first = byInode(dumpUnix(netlink, tables));
+            Map<Long, SocketTables.Row> second = byInode(dumpUnix(netlink, tables));
+            String path = dir.resolve("bound.sock").toString();
+            socket.bind(UnixDomainSocketAddress.of(path));
+            Map<Long, SocketTables.Row> third = byInode(dumpUnix(netlink, tables));
+            long inode = ownInodes(third).stream().filter(i -> path.equals(third.get(i).sample().path()))
+                    .findFirst().orElseThrow();
+            assertThat(second.get(inode)).isSameAs(first.get(inode));
+            assertThat(second.get(inode).sample().path()).isNull();
+            assertThat(third.get(inode)).isNotSameAs(second.get(inode));
+        }
+    }
+
+    private static NetlinkSockets open() {
+        NetlinkSockets netlink = NetlinkSockets.open();
+        assertThat(netlink).as("netlink unavailable: " + NetlinkSockets.UNAVAILABLE).isNotNull();
+        return netlink;
+    }
+
+    private static List<SocketTables.Row> dumpUnix(NetlinkSockets netlink, SocketTables tables) throws Exception {
+        tables.begin();
+        List<SocketTables.Row> rows = new ArrayList<>();
+        netlink.dumpUnix((b, len) -> tables.parseDiag(b, len, Transport.UNIX, rows));
+        assertThat(rows).allSatisfy(r -> assertThat(r.sample().transport()).isEqualTo(Transport.UNIX));
+        return rows;
+    }
+
+    private static Map<Long, SocketTables.Row> byInode(List<SocketTables.Row> rows) {
+        Map<Long, SocketTables.Row> out = new HashMap<>();
+        for (SocketTables.Row r : rows) {
+            out.put(r.sample().inode(), r);
+        }
+        return out;
+    }
+
+    /** Inodes of this JVM's own sockets among {@code rows}. */
+    private static List<Long> ownInodes(Map<Long, SocketTables.Row> rows) throws IOException {
+        List<Long> ours = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    long inode = ProcScanner.socketInode(Files.readSymbolicLink(fd).toString());
+                    if (inode != 0 && rows.containsKey(inode)) {
+                        ours.add(inode);
+                    }
+                } catch (IOException e) {
+                    // an fd closed meanwhile
+                }
+            }
+        }
+        return ours;
+    }
+}
