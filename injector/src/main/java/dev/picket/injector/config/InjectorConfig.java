@@ -55,10 +55,7 @@ public interface InjectorConfig {
         @WithDefault("true")
         boolean nativeSidecar();
 
-        /**
-         * {@code separate} (own UID, KILL + SYS_PTRACE + DAC_READ_SEARCH) or {@code same-as-app} (app's UID, no
-         * capabilities).
-         */
+        /** {@code separate} (own UID, KILL + SYS_PTRACE) or {@code same-as-app} (app's UID, no capabilities). */
         @WithDefault("separate")
         UidMode uidMode();
 

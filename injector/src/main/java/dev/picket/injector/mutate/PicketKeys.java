@@ -27,7 +27,7 @@ public final class PicketKeys {
     /** Per-pod choice of {@code separate} or {@code same-as-app} UID (EKS Fargate pods next to EC2 pods). */
     public static final String UID_MODE_ANNOTATION = "picket.dev/sidecar-uid-mode";
 
-    /** Pod Security Admission label; baseline and restricted forbid SYS_PTRACE and DAC_READ_SEARCH. */
+    /** Pod Security Admission label; baseline and restricted forbid SYS_PTRACE. */
     public static final String POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
     public static final String CONTAINER_NAME = "picket";

@@ -19,11 +19,14 @@ public record SidecarUser(long uid, long gid, List<String> capabilities, UidMode
 
     /**
      * What the separate-UID sidecar adds (docs/injector.md, "UID modes and capabilities"): {@code KILL} to stop
-     * processes of the app's UID when enforcing; {@code SYS_PTRACE} for the ptrace access check on the app's
-     * {@code /proc/PID} entries; {@code DAC_READ_SEARCH} because the kernel checks the file mode before that ptrace
-     * check, so {@code fd} (0500) and {@code environ} (0400) of another UID stay unreadable without it.
+     * processes of the app's UID when enforcing; {@code SYS_PTRACE} for the ptrace access checks on the app's
+     * {@code /proc/PID} entries. Not {@code DAC_READ_SEARCH}, although {@code fd} (0500) and {@code environ} (0400)
+     * of another UID need it: with it, the runtimes' default seccomp profile allows {@code open_by_handle_at}, which
+     * reads files of the node's disk (the "shocker" escape). The sidecar reads the app's fds through
+     * {@code /proc/PID/fdinfo} and its environment with {@code process_vm_readv} instead, both guarded by ptrace
+     * checks only.
      */
-    public static final List<String> SEPARATE_CAPABILITIES = List.of("KILL", "SYS_PTRACE", "DAC_READ_SEARCH");
+    public static final List<String> SEPARATE_CAPABILITIES = List.of("KILL", "SYS_PTRACE");
 
     /**
      * The capabilities a container may add under each Pod Security Admission level that refuses some of ours: the

@@ -5,11 +5,11 @@ import java.util.Optional;
 
 /** Which user the sidecar runs as. */
 public enum UidMode {
-    /** Its own UID (65532 by default) with KILL, SYS_PTRACE and DAC_READ_SEARCH: the app cannot signal it. */
+    /** Its own UID (65532 by default) with KILL and SYS_PTRACE: the app cannot signal it. */
     SEPARATE("separate"),
     /**
      * The app's UID and no added capabilities, where the separate mode's are forbidden: EKS Fargate (SYS_PTRACE),
-     * Pod Security baseline (SYS_PTRACE, DAC_READ_SEARCH) and restricted (all three).
+     * Pod Security baseline (SYS_PTRACE) and restricted (both).
      */
     SAME_AS_APP("same-as-app");
 

@@ -34,7 +34,7 @@ public final class PodSecurityGate {
      * What the sidecar itself adds in separate-UID mode; not findings on the sidecar. The same set as the mutation's
      * {@code SidecarUser.SEPARATE_CAPABILITIES} (a test keeps them equal; this package may not depend on mutate).
      */
-    public static final Set<String> SIDECAR_CAPABILITIES = Set.of("KILL", "SYS_PTRACE", "DAC_READ_SEARCH");
+    public static final Set<String> SIDECAR_CAPABILITIES = Set.of("KILL", "SYS_PTRACE");
 
     private PodSecurityGate() {
     }

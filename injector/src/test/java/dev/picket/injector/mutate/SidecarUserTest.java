@@ -33,14 +33,17 @@ class SidecarUserTest {
                 .message();
     }
 
-    /** KILL to stop the app, SYS_PTRACE and DAC_READ_SEARCH to read its /proc/PID/fd (0500) and environ (0400). */
+    /**
+     * KILL to stop the app, SYS_PTRACE to read its /proc/PID entries; never DAC_READ_SEARCH, which would open
+     * open_by_handle_at under the default seccomp profile.
+     */
     @Test
-    void separateModeAddsKillSysPtraceAndDacReadSearch() {
+    void separateModeAddsKillAndSysPtraceOnly() {
         Decision decision = new PodInjector(TestSettings.defaults()).inject(pod(), TestNamespaces.info("team-enabled"));
         Container picket = assertInstanceOf(Decision.Injected.class, decision).pod().getSpec().getInitContainers()
                 .getFirst();
         assertEquals(65532L, picket.getSecurityContext().getRunAsUser());
-        assertEquals(List.of("KILL", "SYS_PTRACE", "DAC_READ_SEARCH"), picket.getSecurityContext().getCapabilities().getAdd());
+        assertEquals(List.of("KILL", "SYS_PTRACE"), picket.getSecurityContext().getCapabilities().getAdd());
         assertEquals(List.of("ALL"), picket.getSecurityContext().getCapabilities().getDrop());
     }
 
@@ -51,17 +54,17 @@ class SidecarUserTest {
     }
 
     @Test
-    void baselineRefusalNamesSysPtraceAndDacReadSearch() {
-        assertEquals("namespace team-baseline enforces Pod Security level \"baseline\", which forbids the SYS_PTRACE and "
-                + "DAC_READ_SEARCH capabilities of the separate-UID sidecar; annotate the pod with "
+    void baselineRefusalNamesSysPtrace() {
+        assertEquals("namespace team-baseline enforces Pod Security level \"baseline\", which forbids the SYS_PTRACE "
+                + "capability of the separate-UID sidecar; annotate the pod with "
                 + "picket.dev/sidecar-uid-mode: same-as-app", deniedIn("baseline"));
     }
 
     /** Restricted allows adding only NET_BIND_SERVICE, so KILL is refused there as well. */
     @Test
-    void restrictedRefusalNamesAllThree() {
-        assertEquals("namespace team-restricted enforces Pod Security level \"restricted\", which forbids the KILL, "
-                + "SYS_PTRACE and DAC_READ_SEARCH capabilities of the separate-UID sidecar; annotate the pod with "
+    void restrictedRefusalNamesBoth() {
+        assertEquals("namespace team-restricted enforces Pod Security level \"restricted\", which forbids the KILL "
+                + "and SYS_PTRACE capabilities of the separate-UID sidecar; annotate the pod with "
                 + "picket.dev/sidecar-uid-mode: same-as-app", deniedIn("restricted"));
     }
 
