@@ -26,11 +26,9 @@ public final class EnvMarkers {
     private EnvMarkers() {
     }
 
+    /** Scans /proc/PID/environ, reading at most {@link #MAX_BYTES} through {@code scratch}. */
     static Set<Marker> scan(Path environ, byte[] scratch) throws ProcFiles.ReadFailure {
-        EnumSet<Marker> found = EnumSet.noneOf(Marker.class);
-        byte[] head = new byte[32];
-        int headLen = 0;
-        boolean inHead = true;
+        Matcher m = new Matcher();
         int total = 0;
         try (FileChannel ch = FileChannel.open(environ)) {
             ByteBuffer bb = ByteBuffer.wrap(scratch);
@@ -41,29 +39,56 @@ public final class EnvMarkers {
                     break;
                 }
                 total += n;
-                for (int i = 0; i < n; i++) {
-                    byte c = scratch[i];
-                    if (c == 0) {
-                        match(head, headLen, found);
-                        headLen = 0;
-                        inHead = true;
-                    } else if (inHead) {
-                        if (headLen < head.length) {
-                            head[headLen++] = c;
-                        } else {
-                            match(head, headLen, found);
-                            inHead = false;
-                        }
-                    }
-                }
-            }
-            if (inHead) {
-                match(head, headLen, found);
+                m.feed(scratch, 0, n);
             }
         } catch (IOException e) {
             throw ProcFiles.classify(e);
         }
-        return found;
+        return m.finish();
+    }
+
+    /** Scans an environment block already in memory ({@code NAME=value\0...}), at most {@link #MAX_BYTES} of it. */
+    static Set<Marker> scan(byte[] b, int from, int to) {
+        Matcher m = new Matcher();
+        m.feed(b, from, Math.min(to, from + MAX_BYTES));
+        return m.finish();
+    }
+
+    /**
+     * Matches the variables of an environment block fed in pieces of any size: a variable may span two pieces. Only
+     * the first bytes of each variable are kept, never a value.
+     */
+    static final class Matcher {
+        private final EnumSet<Marker> found = EnumSet.noneOf(Marker.class);
+        private final byte[] head = new byte[32];
+        private int headLen;
+        private boolean inHead = true;
+
+        void feed(byte[] b, int from, int to) {
+            for (int i = from; i < to; i++) {
+                byte c = b[i];
+                if (c == 0) {
+                    match(head, headLen, found);
+                    headLen = 0;
+                    inHead = true;
+                } else if (inHead) {
+                    if (headLen < head.length) {
+                        head[headLen++] = c;
+                    } else {
+                        match(head, headLen, found);
+                        inHead = false;
+                    }
+                }
+            }
+        }
+
+        Set<Marker> finish() {
+            if (inHead) {
+                match(head, headLen, found);
+                inHead = false;
+            }
+            return found;
+        }
     }
 
     private static void match(byte[] head, int len, Set<Marker> found) {

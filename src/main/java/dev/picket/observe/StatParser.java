@@ -60,7 +60,8 @@ final class StatParser {
             signature = signature * 1_000_003L + num(b, starts, f, len, field);
         }
         signature = signature * 31 + comm.hashCode();
-        return new StatFields(pid, comm, state, ppid, tty, utime, stime, threads, start, rss, signature);
+        return new StatFields(pid, comm, state, ppid, tty, utime, stime, threads, start, rss, signature,
+                num(b, starts, 50, len, field), num(b, starts, 51, len, field));
     }
 
     private static long num(byte[] b, int[] starts, int f, int len, int last) {
