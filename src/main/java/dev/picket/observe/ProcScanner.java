@@ -474,8 +474,227 @@ public final class ProcScanner implements AutoCloseable {
             t.envMarkers = Set.copyOf(EnvMarkers.scan(dir(t.pid).resolve("environ"), scratch));
         } catch (ProcFiles.ReadFailure e) {
             t.envMarkers = Set.of();
-            missing(t, "environ", e);
+            if (e.failure == ProcFiles.Failure.DENIED) {
+                readEnvFromMemory(t, e);
+            } else {
+                missing(t, "environ", e);
+            }
         }
+    }
+
+    // ---- where /proc/PID/environ and /proc/PID/fd are denied ---------------------------------------
+    //
+    // Both are mode 0400/0500 of the process's owner, and the kernel checks the mode before ptrace access: a
+    // sidecar of another UID holding CAP_SYS_PTRACE (but not CAP_DAC_READ_SEARCH, which would also open the
+    // "shocker" open_by_handle_at escape) cannot open them. The same facts are behind interfaces the kernel guards
+    // with ptrace checks only: process_vm_readv for the environment block, /proc/PID/fdinfo (mode 0555) for fds.
+
+    /** process_vm_readv for environments whose environ file is denied; null where it cannot be called. */
+    private final ProcessMemory memory = ProcessMemory.open();
+    /** The mnt_id of the kernel's one internal sockfs mount; 0 before it was looked for, -1 when it is unknown. */
+    private long sockfsMnt;
+    private static final byte[] FDINFO_MNT_ID = {'m', 'n', 't', '_', 'i', 'd', ':'};
+    private static final byte[] FDINFO_INO = {'i', 'n', 'o', ':'};
+
+    /**
+     * The environment markers read from the process's memory, between env_start and env_end of its stat (which the
+     * kernel shows only with ptrace read access, 0 otherwise). A process that exits or execs meanwhile leaves
+     * data missing, as a vanished file would; what was read before a short or failed read is kept.
+     */
+    private void readEnvFromMemory(TrackedProcess t, ProcFiles.ReadFailure denied) {
+        StatFields st = t.stat;
+        long start = st.envStart();
+        long end = st.envEnd();
+        if (start == 0 && end == 0 && (st.state() == 'Z' || st.state() == 'X')) {
+            return; // a zombie has no memory and so no environment, as its environ file would say
+        }
+        if (memory == null || start <= 0 || end <= start) {
+            missing(t, "environ", denied); // no ptrace access shows the addresses as 0
+            return;
+        }
+        end = Math.min(end, start + EnvMarkers.MAX_BYTES);
+        EnvMarkers.Matcher matcher = new EnvMarkers.Matcher();
+        long at = start;
+        while (at < end) {
+            ProcessMemory.Outcome o = memory.read(t.pid, at, scratch, 0, (int) Math.min(end - at, scratch.length));
+            if (o != ProcessMemory.Outcome.READ) {
+                if (at == start) {
+                    t.unavailable.put("environ", o == ProcessMemory.Outcome.DENIED ? "permission"
+                            : o == ProcessMemory.Outcome.VANISHED ? "vanished" : "unreadable");
+                    return;
+                }
+                break;
+            }
+            if (memory.count == 0) {
+                break;
+            }
+            matcher.feed(scratch, 0, memory.count);
+            at += memory.count;
+        }
+        t.envMarkers = Set.copyOf(matcher.finish());
+    }
+
+    /**
+     * The mnt_id that every socket's fdinfo shows: sockets live on the kernel's internal sockfs mount, one for the
+     * whole system, so it is learned once from a socket of Picket's own whose inode its fdinfo confirms. -1 when
+     * that fails (no socket could be made, or a kernel whose fdinfo has no ino line): the fdinfo fallback is then
+     * not used, since it could not tell sockets from other files.
+     */
+    private long sockfsMnt() {
+        if (sockfsMnt != 0) {
+            return sockfsMnt;
+        }
+        sockfsMnt = -1;
+        Path selfInfo = SELF_FD.resolveSibling("fdinfo");
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            for (String name : ProcFiles.list(SELF_FD)) {
+                try {
+                    long inode = socketInode(ProcFiles.readLink(SELF_FD.resolve(name)));
+                    if (inode == 0) {
+                        continue;
+                    }
+                    int n = ProcFiles.read(selfInfo.resolve(name), small);
+                    long mnt = fdinfoField(small, n, FDINFO_MNT_ID);
+                    if (mnt > 0 && fdinfoField(small, n, FDINFO_INO) == inode) {
+                        sockfsMnt = mnt;
+                        break;
+                    }
+                } catch (ProcFiles.ReadFailure ignored) {
+                    // an fd closed meanwhile
+                }
+            }
+        } catch (java.io.IOException | ProcFiles.ReadFailure | RuntimeException ignored) {
+            // stays -1: fds of processes of other users are reported as unreadable, as without the fallback
+        }
+        return sockfsMnt;
+    }
+
+    /**
+     * The socket inode one /proc/PID/fdinfo/N text names: its ino when its mnt_id is sockfs's, 0 for any other file
+     * (a regular file's inode number can equal a socket's), -1 when a line is missing.
+     */
+    static long fdinfoSocketInode(byte[] b, int len, long sockfsMnt) {
+        long mnt = fdinfoField(b, len, FDINFO_MNT_ID);
+        long ino = fdinfoField(b, len, FDINFO_INO);
+        if (mnt < 0 || ino < 0) {
+            return -1;
+        }
+        return mnt == sockfsMnt ? ino : 0;
+    }
+
+    /** The decimal value of the {@code key} line of an fdinfo text ({@code "key:\tvalue"}), or -1. */
+    static long fdinfoField(byte[] b, int len, byte[] key) {
+        outer:
+        for (int i = 0; i + key.length <= len; i++) {
+            if (i > 0 && b[i - 1] != '\n') {
+                continue;
+            }
+            for (int j = 0; j < key.length; j++) {
+                if (b[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            int p = i + key.length;
+            while (p < len && (b[p] == ' ' || b[p] == '\t')) {
+                p++;
+            }
+            if (p >= len || b[p] < '0' || b[p] > '9') {
+                return -1;
+            }
+            return ProcFiles.parseLong(b, p, len);
+        }
+        return -1;
+    }
+
+    /** The socket inode of fd N through /proc/PID/fdinfo/N, 0 for another file; throws when it cannot be read. */
+    private long fdinfoSocket(Path info) throws ProcFiles.ReadFailure {
+        int n = ProcFiles.read(info, small);
+        return Math.max(0, fdinfoSocketInode(small, n, sockfsMnt));
+    }
+
+    /**
+     * {@link #readFds} through /proc/PID/fdinfo, for a process whose fd directory is denied: the same count, socket
+     * inodes and stdio. One read of a small text per fd instead of one readlink. Records the denial, as readFds
+     * would have, only when fdinfo is denied too (no CAP_SYS_PTRACE).
+     */
+    private boolean readFdinfo(TrackedProcess t, ProcFiles.ReadFailure denied) {
+        if (sockfsMnt() < 0) {
+            missing(t, "fds", denied);
+            t.fdsDenied = true;
+            return false;
+        }
+        Path infoDir = dir(t.pid).resolve("fdinfo");
+        List<String> names;
+        try {
+            names = ProcFiles.list(infoDir);
+        } catch (ProcFiles.ReadFailure e) {
+            missing(t, "fds", e);
+            t.fdsDenied = e.failure == ProcFiles.Failure.DENIED;
+            return false;
+        }
+        long[] inodes = new long[8];
+        int count = 0;
+        long[] stdio = {0, 0, 0};
+        for (String name : names) {
+            long inode;
+            try {
+                inode = fdinfoSocket(infoDir.resolve(name));
+            } catch (ProcFiles.ReadFailure e) {
+                continue; // closed between list and read
+            }
+            if (inode == 0) {
+                continue;
+            }
+            if (count == inodes.length) {
+                inodes = Arrays.copyOf(inodes, count * 2);
+            }
+            inodes[count++] = inode;
+            if (name.length() == 1 && name.charAt(0) >= '0' && name.charAt(0) <= '2') {
+                stdio[name.charAt(0) - '0'] = inode;
+            }
+            inodeOwner.putIfAbsent(inode, t.pid);
+        }
+        t.openFds = names.size();
+        t.socketInodes = Arrays.copyOf(inodes, count);
+        t.stdioInodes = stdio;
+        t.fdsReadScan = sequence;
+        t.unavailable.remove("fds");
+        return true;
+    }
+
+    /** {@link #countFds} through /proc/PID/fdinfo: stdio from fdinfo/0..2, the count from the listing. */
+    private void countFdinfo(TrackedProcess t, ProcFiles.ReadFailure denied) {
+        if (sockfsMnt() < 0) {
+            readFdinfo(t, denied); // to record the denial
+            return;
+        }
+        Path infoDir = dir(t.pid).resolve("fdinfo");
+        long[] stdio = {0, 0, 0};
+        for (int fd = 0; fd < 3; fd++) {
+            try {
+                stdio[fd] = fdinfoSocket(infoDir.resolve(Integer.toString(fd)));
+            } catch (ProcFiles.ReadFailure e) {
+                if (e.failure == ProcFiles.Failure.DENIED) {
+                    readFdinfo(t, e); // to record the denial, as a listing would have
+                    return;
+                }
+                stdio[fd] = 0;
+            }
+        }
+        String[] names = infoDir.toFile().list();
+        if (names == null) {
+            readFdinfo(t, denied); // to learn why (denied or vanished), which list() cannot tell
+            return;
+        }
+        for (long inode : stdio) {
+            if (inode != 0) {
+                inodeOwner.putIfAbsent(inode, t.pid);
+            }
+        }
+        t.openFds = names.length;
+        t.stdioInodes = stdio;
+        t.unavailable.remove("fds");
     }
 
     private void readNamespaces(TrackedProcess t) {
@@ -502,8 +721,10 @@ public final class ProcScanner implements AutoCloseable {
         try {
             names = ProcFiles.list(fdDir);
         } catch (ProcFiles.ReadFailure e) {
+            if (e.failure == ProcFiles.Failure.DENIED) {
+                return readFdinfo(t, e);
+            }
             missing(t, "fds", e);
-            t.fdsDenied = e.failure == ProcFiles.Failure.DENIED;
             return false;
         }
         long[] inodes = new long[8];
@@ -555,7 +776,7 @@ public final class ProcScanner implements AutoCloseable {
                 stdio[fd] = socketInode(ProcFiles.readLink(fdDir.resolve(Integer.toString(fd))));
             } catch (ProcFiles.ReadFailure e) {
                 if (e.failure == ProcFiles.Failure.DENIED) {
-                    readFds(t); // to record the denial, as a listing would have
+                    countFdinfo(t, e);
                     return;
                 }
                 stdio[fd] = 0;
@@ -745,12 +966,20 @@ public final class ProcScanner implements AutoCloseable {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    private static List<String> notes(Map<String, Integer> unavailable) {
+    /**
+     * The blind spots of a scan in words, naming only what stayed unreadable. With CAP_SYS_PTRACE the fds and the
+     * environment of another user's process are read through /proc/PID/fdinfo and process_vm_readv, so a note
+     * here means no ptrace access, or a fallback this host cannot use (named).
+     */
+    private List<String> notes(Map<String, Integer> unavailable) {
         List<String> notes = new ArrayList<>();
         Integer fds = unavailable.get("fds: permission");
         if (fds != null) {
-            notes.add("the fds of " + fds + " process(es) of another user are unreadable without CAP_SYS_PTRACE:"
-                    + " their sockets have no owner and their standard streams are unknown");
+            notes.add("the fds of " + fds + " process(es) of another user are unreadable "
+                    + (sockfsMnt < 0 && effectiveCapabilities.contains("CAP_SYS_PTRACE")
+                            ? "(/proc/PID/fd is denied, and /proc/PID/fdinfo cannot tell sockets apart on this kernel)"
+                            : "without CAP_SYS_PTRACE")
+                    + ": their sockets have no owner and their standard streams are unknown");
         }
         Integer exe = unavailable.get("exe: permission");
         if (exe != null) {
@@ -759,7 +988,10 @@ public final class ProcScanner implements AutoCloseable {
         }
         Integer env = unavailable.get("environ: permission");
         if (env != null) {
-            notes.add("the environment of " + env + " process(es) is unreadable: LD_PRELOAD injection is not seen");
+            notes.add("the environment of " + env + " process(es) is unreadable "
+                    + (memory == null ? "(process_vm_readv cannot be called: " + ProcessMemory.UNAVAILABLE + ")"
+                            : "without CAP_SYS_PTRACE")
+                    + ": LD_PRELOAD injection is not seen");
         }
         return notes;
     }
