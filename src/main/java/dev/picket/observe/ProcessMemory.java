@@ -76,6 +76,7 @@ final class ProcessMemory {
     private final MemorySegment buffer;
     /** struct iovec local, then struct iovec remote: {base, len} each. */
     private final MemorySegment iovecs;
+    private final MemorySegment remote;
     private final MemorySegment state;
     /** Bytes the last {@link #read} copied. */
     int count;
@@ -84,6 +85,7 @@ final class ProcessMemory {
         Arena arena = Arena.ofAuto();
         this.buffer = arena.allocate(CHUNK, 8);
         this.iovecs = arena.allocate(32, 8);
+        this.remote = iovecs.asSlice(16);
         this.state = arena.allocate(CAPTURE);
     }
 
@@ -106,7 +108,7 @@ final class ProcessMemory {
         iovecs.set(ValueLayout.JAVA_LONG, 24, want);
         long n;
         try {
-            n = (long) PROCESS_VM_READV.invokeExact(state, pid, iovecs, 1L, iovecs.asSlice(16), 1L, 0L);
+            n = (long) PROCESS_VM_READV.invokeExact(state, pid, iovecs, 1L, remote, 1L, 0L);
         } catch (Throwable t) {
             return Outcome.UNMAPPED;
         }
