@@ -24,8 +24,8 @@ import java.util.Optional;
 
 /**
  * A pod as the injector makes it, from real processes: a PID namespace whose pid 1 starts the packaged sidecar as
- * UID/GID 65532 (with the injector's ambient capabilities, {@code CAP_KILL}, {@code CAP_SYS_PTRACE} and
- * {@code CAP_DAC_READ_SEARCH}, or others, or none) and a neighbour container: a
+ * UID/GID 65532 (with the injector's ambient capabilities, {@code CAP_KILL} and {@code CAP_SYS_PTRACE}, or others,
+ * or none) and a neighbour container: a
  * shell running as UID 1000 without capabilities that executes whatever the test writes into its FIFO. The sidecar's
  * state directory is owned by 65532 with mode 0700, as on its emptyDir. Ports are chosen free on the host's loopback.
  */
@@ -58,7 +58,7 @@ final class Pod implements AutoCloseable {
     }
 
     /** The capabilities the injector gives the sidecar in its default (separate UID) mode, as setpriv names them. */
-    static final String INJECTOR_CAPABILITIES = "kill,sys_ptrace,dac_read_search";
+    static final String INJECTOR_CAPABILITIES = "kill,sys_ptrace";
 
     /**
      * @param capabilities with the injector's ambient capabilities ({@link #INJECTOR_CAPABILITIES}), or none
