@@ -73,9 +73,9 @@ final class NetlinkSockets {
             if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
                 throw new UnsupportedOperationException(ENABLED_PROPERTY + "=false");
             }
-            if (System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
-                throw new UnsupportedOperationException("native image: foreign calls are not registered");
-            }
+            // A native image needs each descriptor registered at build time
+            // (META-INF/native-image/dev.picket/picket-sidecar/reachability-metadata.json); an unregistered one
+            // fails here and the scanner stays on procfs.
             if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
                 throw new UnsupportedOperationException("big-endian host");
             }
