@@ -633,34 +633,7 @@ public final class ProcScanner implements AutoCloseable {
             t.fdsDenied = e.failure == ProcFiles.Failure.DENIED;
             return false;
         }
-        long[] inodes = new long[8];
-        int count = 0;
-        long[] stdio = {0, 0, 0};
-        for (String name : names) {
-            long inode;
-            try {
-                inode = fdinfoSocket(infoDir.resolve(name));
-            } catch (ProcFiles.ReadFailure e) {
-                continue; // closed between list and read
-            }
-            if (inode == 0) {
-                continue;
-            }
-            if (count == inodes.length) {
-                inodes = Arrays.copyOf(inodes, count * 2);
-            }
-            inodes[count++] = inode;
-            if (name.length() == 1 && name.charAt(0) >= '0' && name.charAt(0) <= '2') {
-                stdio[name.charAt(0) - '0'] = inode;
-            }
-            inodeOwner.putIfAbsent(inode, t.pid);
-        }
-        t.openFds = names.size();
-        t.socketInodes = Arrays.copyOf(inodes, count);
-        t.stdioInodes = stdio;
-        t.fdsReadScan = sequence;
-        t.unavailable.remove("fds");
-        return true;
+        return recordFds(t, infoDir, names, fdinfoLookup);
     }
 
     /** {@link #countFds} through /proc/PID/fdinfo: stdio from fdinfo/0..2, the count from the listing. */
@@ -727,17 +700,29 @@ public final class ProcScanner implements AutoCloseable {
             missing(t, "fds", e);
             return false;
         }
+        return recordFds(t, fdDir, names, FD_LINK_LOOKUP);
+    }
+
+    /** The socket inode of one fd of a listed directory (/proc/PID/fd or fdinfo), 0 for any other file. */
+    private interface FdLookup {
+        long socketInode(Path dir, String name) throws ProcFiles.ReadFailure;
+    }
+
+    private static final FdLookup FD_LINK_LOOKUP = (dir, name) -> socketInode(ProcFiles.readLink(dir.resolve(name)));
+    private final FdLookup fdinfoLookup = (dir, name) -> fdinfoSocket(dir.resolve(name));
+
+    /** Resolves every listed fd and records the count, the socket inodes, what fds 0-2 are, and the owners. */
+    private boolean recordFds(TrackedProcess t, Path dir, List<String> names, FdLookup lookup) {
         long[] inodes = new long[8];
         int count = 0;
         long[] stdio = {0, 0, 0};
         for (String name : names) {
-            String target;
+            long inode;
             try {
-                target = ProcFiles.readLink(fdDir.resolve(name));
+                inode = lookup.socketInode(dir, name);
             } catch (ProcFiles.ReadFailure e) {
-                continue; // closed between list and readlink
+                continue; // closed between list and read
             }
-            long inode = socketInode(target);
             if (inode == 0) {
                 continue;
             }
