@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,21 +103,19 @@ class KubeFaultsQuarkusTest {
         Files.writeString(KubeFaultProfile.fifo(), command + "\n", StandardOpenOption.APPEND);
     }
 
-    private static Optional<ProcessHandle> find(String marker) {
-        return ProcessHandle.allProcesses().filter(h -> {
-            try {
-                String cmdline = Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
-                return List.of(cmdline.split("\0")).contains(marker);
-            } catch (IOException e) {
-                return false;
-            }
-        }).findFirst();
+    /** The pid a command wrote to its file, or 0 while the file is not there yet. */
+    private static long writtenPid(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Exited, or a zombie the watched shell has not reaped yet. */
-    private static boolean gone(ProcessHandle h) {
+    private static boolean gone(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
         } catch (IOException e) {
             return true;
@@ -127,9 +124,13 @@ class KubeFaultsQuarkusTest {
 
     /** Starts a forbidden process (bash is not in the profile) and waits until the sidecar has killed it. */
     private Duration forbiddenProcessIsKilled(String marker) throws IOException {
-        run("exec /bin/bash -c 'sleep 61.5 & wait' " + marker);
-        ProcessHandle bash = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> find(marker), Optional::isPresent).orElseThrow();
+        // the shell writes its pid, then execs bash in the same process: the test knows the pid before the sidecar
+        // can kill it (searching every process of a busy machine for it could take longer than the kill)
+        Path pidFile = KubeFaultProfile.dir().resolve(marker + ".pid");
+        run("echo $$ > " + pidFile + ".tmp && mv " + pidFile + ".tmp " + pidFile
+                + " && exec /bin/bash -c 'sleep 61.5 & wait' " + marker);
+        long bash = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> writtenPid(pidFile), pid -> pid > 0);
         long seen = System.nanoTime();
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(10)).until(() -> gone(bash));
         return Duration.ofNanos(System.nanoTime() - seen);
