@@ -399,6 +399,7 @@ public final class ProcScanner implements AutoCloseable {
             if (exec) {
                 t.execCount++;
                 t.fdsDenied = false;
+                t.fdDirDenied = false;
             }
             // an exec can land between the stat read and the others (comm of the old program, exe of the new):
             // read again until stat says the image did not change meanwhile, at most twice more
@@ -491,15 +492,25 @@ public final class ProcScanner implements AutoCloseable {
 
     /** process_vm_readv for environments whose environ file is denied; null where it cannot be called. */
     private final ProcessMemory memory = ProcessMemory.open();
-    /** The mnt_id of the kernel's one internal sockfs mount; 0 before it was looked for, -1 when it is unknown. */
+    /** The mnt_id of the kernel's one internal sockfs mount; 0 while it is not learned, -1 when it cannot be. */
     private long sockfsMnt;
+    /** Why {@link #sockfsMnt} is not known, for the blind-spot note; null once it is. */
+    private String sockfsUnknown;
+    /** The scan from which learning {@link #sockfsMnt} is tried again after a failure, and the back-off after it. */
+    private long sockfsRetryScan;
+    private int sockfsBackoff = 1;
+    private static final int SOCKFS_MAX_BACKOFF = 64;
+    /** Picket's own fd directory, where sockfs is learned; a test points it elsewhere to make learning fail. */
+    Path sockfsSelfFd = SELF_FD;
     private static final byte[] FDINFO_MNT_ID = {'m', 'n', 't', '_', 'i', 'd', ':'};
     private static final byte[] FDINFO_INO = {'i', 'n', 'o', ':'};
 
     /**
      * The environment markers read from the process's memory, between env_start and env_end of its stat (which the
-     * kernel shows only with ptrace read access, 0 otherwise). A process that exits or execs meanwhile leaves
-     * data missing, as a vanished file would; what was read before a short or failed read is kept.
+     * kernel shows only with ptrace read access, 0 otherwise). Only through the real /proc: the pids of another
+     * procfs (a fixture tree, a host's procfs of another PID namespace) are not the ones process_vm_readv takes, so
+     * it would read another process. An environment read only in part, or from a process that exited or whose pid
+     * was reused meanwhile (its start time changed), is reported missing rather than kept as if complete.
      */
     private void readEnvFromMemory(TrackedProcess t, ProcFiles.ReadFailure denied) {
         StatFields st = t.stat;
@@ -508,66 +519,138 @@ public final class ProcScanner implements AutoCloseable {
         if (start == 0 && end == 0 && (st.state() == 'Z' || st.state() == 'X')) {
             return; // a zombie has no memory and so no environment, as its environ file would say
         }
-        if (memory == null || start <= 0 || end <= start) {
+        if (start > 0 && end == start) {
+            return; // an empty environment (env -i): stat alone says so, and there are no markers
+        }
+        if (memory == null || !root.equals(REAL_PROC) || start <= 0 || end < start) {
             missing(t, "environ", denied); // no ptrace access shows the addresses as 0
             return;
         }
-        end = Math.min(end, start + EnvMarkers.MAX_BYTES);
         EnvMarkers.Matcher matcher = new EnvMarkers.Matcher();
-        long at = start;
-        while (at < end) {
-            ProcessMemory.Outcome o = memory.read(t.pid, at, scratch, 0, (int) Math.min(end - at, scratch.length));
-            if (o != ProcessMemory.Outcome.READ) {
-                if (at == start) {
-                    t.unavailable.put("environ", o == ProcessMemory.Outcome.DENIED ? "permission"
-                            : o == ProcessMemory.Outcome.VANISHED ? "vanished" : "unreadable");
-                    return;
-                }
-                break;
-            }
-            if (memory.count == 0) {
-                break;
-            }
-            matcher.feed(scratch, 0, memory.count);
-            at += memory.count;
+        ProcessMemory.Outcome o = readEnvBlock(memory, t.pid, start, Math.min(end, start + EnvMarkers.MAX_BYTES),
+                scratch, matcher);
+        if (o == ProcessMemory.Outcome.READ && startTicksNow(t) != t.startTicks) {
+            o = ProcessMemory.Outcome.VANISHED; // exited, or the pid names another process now
+        }
+        if (o != ProcessMemory.Outcome.READ) {
+            t.unavailable.put("environ", o == ProcessMemory.Outcome.DENIED ? "permission"
+                    : o == ProcessMemory.Outcome.VANISHED ? "vanished" : "unreadable");
+            return;
         }
         t.envMarkers = Set.copyOf(matcher.finish());
     }
 
     /**
-     * The mnt_id that every socket's fdinfo shows: sockets live on the kernel's internal sockfs mount, one for the
-     * whole system, so it is learned once from a socket of Picket's own whose inode its fdinfo confirms. -1 when
-     * that fails (no socket could be made, or a kernel whose fdinfo has no ino line): the fdinfo fallback is then
-     * not used, since it could not tell sockets from other files.
+     * Feeds {@code [start, end)} of process {@code pid}'s memory to {@code matcher} through {@code buf}: READ when
+     * all of it was read, otherwise the outcome that cut it short (a short read followed by nothing is UNMAPPED).
      */
-    private long sockfsMnt() {
+    static ProcessMemory.Outcome readEnvBlock(ProcessMemory memory, int pid, long start, long end, byte[] buf,
+            EnvMarkers.Matcher matcher) {
+        long at = start;
+        while (at < end) {
+            ProcessMemory.Outcome o = memory.read(pid, at, buf, 0, (int) Math.min(end - at, buf.length));
+            if (o != ProcessMemory.Outcome.READ) {
+                return o;
+            }
+            if (memory.count == 0) {
+                return ProcessMemory.Outcome.UNMAPPED;
+            }
+            matcher.feed(buf, 0, memory.count);
+            at += memory.count;
+        }
+        return ProcessMemory.Outcome.READ;
+    }
+
+    /** The start time stat gives now for the tracked pid, or -1 when it cannot be read (the process exited). */
+    private long startTicksNow(TrackedProcess t) {
+        int len;
+        try {
+            // the open stat handle belongs to the process it was opened for: it fails once that one is gone
+            len = t.statChannel != null ? ProcFiles.pread(t.statChannel, small)
+                    : ProcFiles.read(dir(t.pid).resolve("stat"), small);
+        } catch (ProcFiles.ReadFailure e) {
+            return -1;
+        }
+        StatFields st = parseStat(len);
+        return st == null ? -1 : st.startTicks();
+    }
+
+    /**
+     * The mnt_id that every socket's fdinfo shows: sockets live on the kernel's internal sockfs mount, one for the
+     * whole system, so it is learned from a socket of Picket's own whose inode its fdinfo confirms: one it holds
+     * anyway (netlink, the HTTP listener), else a probe socket opened for it. -1 while it is unknown: the fdinfo
+     * fallback is then not used, since it could not tell sockets from other files. A failure that may pass (out of
+     * fds, no socket at hand) is retried on a later scan, after a back-off that doubles up to
+     * {@link #SOCKFS_MAX_BACKOFF} scans; a kernel whose fdinfo has no ino line is not asked again.
+     */
+    long sockfsMnt() {
         if (sockfsMnt != 0) {
             return sockfsMnt;
         }
-        sockfsMnt = -1;
-        Path selfInfo = SELF_FD.resolveSibling("fdinfo");
+        if (sequence < sockfsRetryScan) {
+            return -1;
+        }
+        long mnt = learnSockfsMnt();
+        if (mnt == 0) {
+            sockfsRetryScan = sequence + sockfsBackoff;
+            sockfsBackoff = (int) Math.min(SOCKFS_MAX_BACKOFF, sockfsBackoff * 2L);
+            return -1;
+        }
+        sockfsMnt = mnt;
+        sockfsUnknown = mnt > 0 ? null : "this kernel's /proc/PID/fdinfo shows no inode to tell sockets apart";
+        return sockfsMnt;
+    }
+
+    /** mnt_id of sockfs (> 0), 0 when no socket of Picket's could be examined (sets {@link #sockfsUnknown}), -1 when fdinfo lacks the lines. */
+    private long learnSockfsMnt() {
+        long mnt = sockfsMntOfOwnSockets();
+        if (mnt != 0) {
+            return mnt;
+        }
         try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX)) {
-            for (String name : ProcFiles.list(SELF_FD)) {
+            return sockfsMntOfOwnSockets();
+        } catch (java.io.IOException | RuntimeException e) {
+            // out of fds, or a sandbox refusing sockets
+            sockfsUnknown = "Picket holds no socket to learn it from and could not open one (" + e + ")";
+            return 0;
+        }
+    }
+
+    /**
+     * Looks through {@link #sockfsSelfFd} for a socket whose fdinfo confirms its inode: its mnt_id, 0 when there is
+     * none (with the reason in {@link #sockfsUnknown}), -1 when a socket's fdinfo lacks the mnt_id or ino line.
+     */
+    private long sockfsMntOfOwnSockets() {
+        Path selfInfo = sockfsSelfFd.resolveSibling("fdinfo");
+        boolean lacksLines = false;
+        try {
+            for (String name : ProcFiles.list(sockfsSelfFd)) {
                 try {
-                    long inode = socketInode(ProcFiles.readLink(SELF_FD.resolve(name)));
+                    long inode = socketInode(ProcFiles.readLink(sockfsSelfFd.resolve(name)));
                     if (inode == 0) {
                         continue;
                     }
                     int n = ProcFiles.read(selfInfo.resolve(name), small);
                     long mnt = fdinfoField(small, n, FDINFO_MNT_ID);
-                    if (mnt > 0 && fdinfoField(small, n, FDINFO_INO) == inode) {
-                        sockfsMnt = mnt;
-                        break;
+                    long ino = fdinfoField(small, n, FDINFO_INO);
+                    if (mnt > 0 && ino == inode) {
+                        return mnt;
                     }
+                    lacksLines |= mnt < 0 || ino < 0;
                 } catch (ProcFiles.ReadFailure ignored) {
                     // an fd closed meanwhile
                 }
             }
-        } catch (java.io.IOException | ProcFiles.ReadFailure | RuntimeException ignored) {
-            // stays -1: fds of processes of other users are reported as unreadable, as without the fallback
+        } catch (ProcFiles.ReadFailure e) {
+            sockfsUnknown = "Picket's own fds in " + sockfsSelfFd + " are unreadable (" + e.failure + ")";
+            return 0;
         }
-        return sockfsMnt;
+        if (lacksLines) {
+            return -1;
+        }
+        sockfsUnknown = "Picket holds no socket to learn it from";
+        return 0;
     }
 
     /**
@@ -615,13 +698,12 @@ public final class ProcScanner implements AutoCloseable {
 
     /**
      * {@link #readFds} through /proc/PID/fdinfo, for a process whose fd directory is denied: the same count, socket
-     * inodes and stdio. One read of a small text per fd instead of one readlink. Records the denial, as readFds
-     * would have, only when fdinfo is denied too (no CAP_SYS_PTRACE).
+     * inodes and stdio. One read of a small text per fd instead of one readlink. Records the fds missing when
+     * fdinfo is denied too (no ptrace access: then not tried again until an exec), or while sockfs is unknown.
      */
-    private boolean readFdinfo(TrackedProcess t, ProcFiles.ReadFailure denied) {
+    private boolean readFdinfo(TrackedProcess t) {
         if (sockfsMnt() < 0) {
-            missing(t, "fds", denied);
-            t.fdsDenied = true;
+            t.unavailable.put("fds", "permission"); // /proc/PID/fd was denied, and fdinfo cannot stand in
             return false;
         }
         Path infoDir = dir(t.pid).resolve("fdinfo");
@@ -636,36 +718,45 @@ public final class ProcScanner implements AutoCloseable {
         return recordFds(t, infoDir, names, fdinfoLookup);
     }
 
-    /** {@link #countFds} through /proc/PID/fdinfo: stdio from fdinfo/0..2, the count from the listing. */
-    private void countFdinfo(TrackedProcess t, ProcFiles.ReadFailure denied) {
+    /**
+     * {@link #countFds} through /proc/PID/fdinfo: stdio from fdinfo/0..2, the count from the size of /proc/PID/fd,
+     * which a stat gives even where the directory cannot be read (Linux 6.2 and later); a listing of fdinfo before.
+     */
+    private void countFdinfo(TrackedProcess t) {
         if (sockfsMnt() < 0) {
-            readFdinfo(t, denied); // to record the denial
+            t.unavailable.put("fds", "permission");
             return;
         }
-        Path infoDir = dir(t.pid).resolve("fdinfo");
+        Path pidDir = dir(t.pid);
+        Path infoDir = pidDir.resolve("fdinfo");
         long[] stdio = {0, 0, 0};
         for (int fd = 0; fd < 3; fd++) {
             try {
                 stdio[fd] = fdinfoSocket(infoDir.resolve(Integer.toString(fd)));
             } catch (ProcFiles.ReadFailure e) {
                 if (e.failure == ProcFiles.Failure.DENIED) {
-                    readFdinfo(t, e); // to record the denial, as a listing would have
+                    readFdinfo(t); // to record the denial, as a listing would have
                     return;
                 }
                 stdio[fd] = 0;
             }
         }
-        String[] names = infoDir.toFile().list();
-        if (names == null) {
-            readFdinfo(t, denied); // to learn why (denied or vanished), which list() cannot tell
-            return;
+        int count = ProcFiles.directorySize(pidDir.resolve("fd"));
+        if (count <= 0) {
+            // a kernel before 6.2 reports 0: list the fds
+            String[] names = infoDir.toFile().list();
+            if (names == null) {
+                readFdinfo(t); // to learn why (denied or vanished), which list() cannot tell
+                return;
+            }
+            count = names.length;
         }
         for (long inode : stdio) {
             if (inode != 0) {
                 inodeOwner.putIfAbsent(inode, t.pid);
             }
         }
-        t.openFds = names.length;
+        t.openFds = count;
         t.stdioInodes = stdio;
         t.unavailable.remove("fds");
     }
@@ -689,13 +780,17 @@ public final class ProcScanner implements AutoCloseable {
         if (t.fdsDenied) {
             return false;
         }
+        if (t.fdDirDenied) {
+            return readFdinfo(t); // known denied: no failed listing (and exception) first
+        }
         Path fdDir = dir(t.pid).resolve("fd");
         List<String> names;
         try {
             names = ProcFiles.list(fdDir);
         } catch (ProcFiles.ReadFailure e) {
             if (e.failure == ProcFiles.Failure.DENIED) {
-                return readFdinfo(t, e);
+                t.fdDirDenied = true;
+                return readFdinfo(t);
             }
             missing(t, "fds", e);
             return false;
@@ -721,6 +816,10 @@ public final class ProcScanner implements AutoCloseable {
             try {
                 inode = lookup.socketInode(dir, name);
             } catch (ProcFiles.ReadFailure e) {
+                if (e.failure == ProcFiles.Failure.DENIED) {
+                    missing(t, "fds", e); // a part is not the whole: no count or socket set from it
+                    return false;
+                }
                 continue; // closed between list and read
             }
             if (inode == 0) {
@@ -754,6 +853,10 @@ public final class ProcScanner implements AutoCloseable {
         if (t.fdsDenied) {
             return;
         }
+        if (t.fdDirDenied) {
+            countFdinfo(t);
+            return;
+        }
         Path fdDir = dir(t.pid).resolve("fd");
         long[] stdio = {0, 0, 0};
         for (int fd = 0; fd < 3; fd++) {
@@ -761,7 +864,8 @@ public final class ProcScanner implements AutoCloseable {
                 stdio[fd] = socketInode(ProcFiles.readLink(fdDir.resolve(Integer.toString(fd))));
             } catch (ProcFiles.ReadFailure e) {
                 if (e.failure == ProcFiles.Failure.DENIED) {
-                    countFdinfo(t, e);
+                    t.fdDirDenied = true;
+                    countFdinfo(t);
                     return;
                 }
                 stdio[fd] = 0;
@@ -958,12 +1062,16 @@ public final class ProcScanner implements AutoCloseable {
      */
     private List<String> notes(Map<String, Integer> unavailable) {
         List<String> notes = new ArrayList<>();
+        // with CAP_SYS_PTRACE held, a denial comes from elsewhere: Yama, seccomp, an LSM, another user namespace
+        boolean ptrace = effectiveCapabilities.contains("CAP_SYS_PTRACE");
+        String noAccess = ptrace ? "without ptrace access" : "without CAP_SYS_PTRACE";
         Integer fds = unavailable.get("fds: permission");
         if (fds != null) {
             notes.add("the fds of " + fds + " process(es) of another user are unreadable "
-                    + (sockfsMnt < 0 && effectiveCapabilities.contains("CAP_SYS_PTRACE")
-                            ? "(/proc/PID/fd is denied, and /proc/PID/fdinfo cannot tell sockets apart on this kernel)"
-                            : "without CAP_SYS_PTRACE")
+                    + (sockfsMnt <= 0 && sockfsUnknown != null && ptrace
+                            ? "(/proc/PID/fd is denied, and the sockfs mount that tells sockets apart in"
+                                    + " /proc/PID/fdinfo is unknown: " + sockfsUnknown + ")"
+                            : noAccess)
                     + ": their sockets have no owner and their standard streams are unknown");
         }
         Integer exe = unavailable.get("exe: permission");
@@ -975,7 +1083,9 @@ public final class ProcScanner implements AutoCloseable {
         if (env != null) {
             notes.add("the environment of " + env + " process(es) is unreadable "
                     + (memory == null ? "(process_vm_readv cannot be called: " + ProcessMemory.UNAVAILABLE + ")"
-                            : "without CAP_SYS_PTRACE")
+                            : ptrace && !root.equals(REAL_PROC)
+                                    ? "(its memory is read only through the real /proc, not " + root + ")"
+                                    : noAccess)
                     + ": LD_PRELOAD injection is not seen");
         }
         return notes;

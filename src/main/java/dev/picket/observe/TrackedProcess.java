@@ -35,7 +35,13 @@ final class TrackedProcess {
     long readBytes = -1;
     long writeBytes = -1;
     long execCount;
+    /** Neither /proc/PID/fd nor /proc/PID/fdinfo can be read (no ptrace access): fds are not tried again. */
     boolean fdsDenied;
+    /**
+     * /proc/PID/fd was denied (another UID, no CAP_DAC_READ_SEARCH): fds are read through fdinfo directly, without
+     * failing on the fd directory first. Cleared on exec, which may change the owner.
+     */
+    boolean fdDirDenied;
     long lastSocketFoundScan;
     /** The scan in which all fd links were last resolved, so an owner search does not repeat it. */
     long fdsReadScan = -1;
