@@ -56,7 +56,7 @@ class FdinfoAndProcessMemoryTest {
                 FileInputStream file = new FileInputStream("/proc/self/status")) {
             long sockfs = -1;
             long socketInode = 0;
-            boolean sawFile = false;
+            byte[] fileInfo = null;
             Path fd = Path.of("/proc/self/fd");
             byte[] buf = new byte[8192];
             try (var names = Files.list(fd)) {
@@ -78,14 +78,75 @@ class FdinfoAndProcessMemoryTest {
                         sockfs = mnt;
                         socketInode = inode;
                     } else if (target.equals("/proc/" + ProcessHandle.current().pid() + "/status")) {
-                        sawFile = true;
-                        assertThat(ProcScanner.fdinfoSocketInode(buf, n, -2)).isZero();
+                        fileInfo = Arrays.copyOf(buf, n);
                     }
                 }
             }
             assertThat(socketInode).isPositive();
-            assertThat(sawFile).isTrue();
+            assertThat(fileInfo).as("fdinfo of the open regular file").isNotNull();
+            long fileMnt = ProcScanner.fdinfoField(fileInfo, fileInfo.length, new byte[] {'m', 'n', 't', '_', 'i', 'd', ':'});
+            assertThat(fileMnt).isPositive().isNotEqualTo(sockfs);
+            assertThat(ProcScanner.fdinfoSocketInode(fileInfo, fileInfo.length, sockfs))
+                    .as("a regular file is no socket under the real sockfs mnt_id").isZero();
+            // what the scanner learns is that same mount
+            try (ProcScanner scanner = Scans.rootPid(ProcessHandle.current().pid())) {
+                assertThat(scanner.sockfsMnt()).isEqualTo(sockfs);
+            }
         }
+    }
+
+    @Test
+    void aFailureToLearnTheSockfsMountIsRetriedOnALaterScan() throws Exception {
+        Host.requireLinux();
+        long self = ProcessHandle.current().pid();
+        try (ProcScanner scanner = Scans.rootPid(self); ProcScanner reference = Scans.rootPid(self)) {
+            long sockfs = reference.sockfsMnt();
+            assertThat(sockfs).isPositive();
+            scanner.scan();
+            scanner.sockfsSelfFd = Path.of("/nonexistent/fd"); // as if Picket's own fds could not be read
+            assertThat(scanner.sockfsMnt()).isEqualTo(-1);
+            scanner.sockfsSelfFd = Path.of("/proc/self/fd");
+            assertThat(scanner.sockfsMnt()).as("backs off within the scan").isEqualTo(-1);
+            scanner.scan();
+            assertThat(scanner.sockfsMnt()).as("learned on a later scan").isEqualTo(sockfs);
+        }
+    }
+
+    @Test
+    void anEnvironmentReadOnlyInPartIsNotComplete() throws Exception {
+        Host.requireLinux();
+        ProcessMemory memory = ProcessMemory.open();
+        assertThat(memory).isNotNull();
+        int self = (int) ProcessHandle.current().pid();
+        byte[] statBytes = Files.readAllBytes(Path.of("/proc/self/stat"));
+        StatFields stat = StatParser.parse(statBytes, statBytes.length);
+        // the end of the mapping that holds the environment (the initial stack), and that nothing follows it
+        long mappingEnd = -1;
+        long next = Long.MAX_VALUE;
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] range = line.substring(0, line.indexOf(' ')).split("-");
+            long from = Long.parseUnsignedLong(range[0], 16);
+            long to = Long.parseUnsignedLong(range[1], 16);
+            if (from <= stat.envStart() && stat.envStart() < to) {
+                mappingEnd = to;
+            } else if (mappingEnd > 0 && from >= mappingEnd) {
+                next = Math.min(next, from);
+            }
+        }
+        assertThat(mappingEnd).isGreaterThan(stat.envEnd());
+        long end = mappingEnd + 2 * ProcessMemory.CHUNK;
+        org.junit.jupiter.api.Assumptions.assumeTrue(next >= end, "a mapping right after the stack");
+        byte[] buf = new byte[ProcessMemory.CHUNK];
+
+        EnvMarkers.Matcher whole = new EnvMarkers.Matcher();
+        assertThat(ProcScanner.readEnvBlock(memory, self, stat.envStart(), stat.envEnd(), buf, whole))
+                .isEqualTo(ProcessMemory.Outcome.READ);
+        // the same start, an end past the mapping: the first read copies up to its end, the next one faults
+        assertThat(ProcScanner.readEnvBlock(memory, self, stat.envStart(), end, buf, new EnvMarkers.Matcher()))
+                .isEqualTo(ProcessMemory.Outcome.UNMAPPED);
+        int pidMax = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/pid_max")).strip());
+        assertThat(ProcScanner.readEnvBlock(memory, pidMax + 1, stat.envStart(), stat.envEnd(), buf,
+                new EnvMarkers.Matcher())).isEqualTo(ProcessMemory.Outcome.VANISHED);
     }
 
     @Test

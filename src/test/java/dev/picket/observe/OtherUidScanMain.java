@@ -13,13 +13,16 @@ import java.util.stream.Stream;
  * it could not).
  *
  * <p>Scans several times with a deep read on every scan: the first scan reads every fd, the later ones take the
- * cheaper path that counts the fds and resolves only 0-2. The printed process is the last scan's.
+ * cheaper path that counts the fds and resolves only 0-2. The printed process is the last scan's. An optional second
+ * argument is the proc root (a fixture tree instead of /proc).
  */
+@SuppressWarnings("unchecked")
 public final class OtherUidScanMain {
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws ReflectiveOperationException {
         int pid = Integer.parseInt(args[0]);
-        try (ProcScanner scanner = new ProcScanner(ScannerSettings.rootPid(Path.of("/proc"), pid).withDeepEvery(1),
+        Path root = Path.of(args.length > 1 ? args[1] : "/proc");
+        try (ProcScanner scanner = new ProcScanner(ScannerSettings.rootPid(root, pid).withDeepEvery(1),
                 Clock.systemUTC())) {
             Snapshot s = null;
             for (int i = 0; i < 3; i++) {
@@ -41,6 +44,13 @@ public final class OtherUidScanMain {
             System.out.println("owners=" + String.join(",", owners));
             System.out.println("capabilities=" + s.visibility().effectiveCapabilities());
             System.out.println("notes=" + s.visibility().notes());
+            // what the scanner remembers of the process: whether it goes to fdinfo without trying /proc/PID/fd
+            java.lang.reflect.Field trackedField = ProcScanner.class.getDeclaredField("tracked");
+            trackedField.setAccessible(true);
+            TrackedProcess t = ((java.util.Map<Integer, TrackedProcess>) trackedField.get(scanner)).get(pid);
+            System.out.println("fdDirDenied=" + t.fdDirDenied);
+            // the size of a directory this UID cannot list
+            System.out.println("fdDirSize=" + ProcFiles.directorySize(root.resolve(Integer.toString(pid)).resolve("fd")));
         }
     }
 }
