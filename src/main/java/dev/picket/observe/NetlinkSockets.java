@@ -8,6 +8,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Dumps the TCP and unix sockets of Picket's own network namespace through netlink {@code sock_diag}
@@ -20,7 +21,12 @@ import java.nio.ByteOrder;
  * a name with a newline adds a row of the binder's choosing (finding F4, docs/hardening.md). A
  * {@code unix_diag_msg} carries the name as a length-delimited attribute, which no byte in it can end early.
  *
- * <p>The JDK has no netlink sockets, so this calls libc's socket, send, recv and close through the Foreign
+ * <p>Only the kernel's answer to this very request counts: each datagram is received with its sender
+ * ({@code recvfrom}), and one not from the kernel (nl_pid 0) is dropped, for a process of the pod holding
+ * CAP_NET_ADMIN may send to Picket's netlink port (a forged NLMSG_DONE would hide sockets, a forged row would bring
+ * back F4); the parser skips messages of another sequence number than the request's.
+ *
+ * <p>The JDK has no netlink sockets, so this calls libc's socket, send, recvfrom and close through the Foreign
  * Function and Memory API. Where that is unavailable (a native image without foreign-call support, a
  * seccomp profile or sandbox that refuses netlink, a kernel without {@code inet_diag} or {@code unix_diag}),
  * {@link #open()} or a dump fails and the scanner reads /proc/PID/net/tcp, tcp6 and unix as before.
@@ -36,11 +42,12 @@ final class NetlinkSockets {
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int NETLINK_SOCK_DIAG = 4;
-    private static final int SOCK_DIAG_BY_FAMILY = 20;
+    static final int SOCK_DIAG_BY_FAMILY = 20;
     private static final int NLM_F_REQUEST = 1;
     private static final int NLM_F_DUMP = 0x300;
     static final int NLMSG_ERROR = 2;
     static final int NLMSG_DONE = 3;
+    static final int NLMSG_OVERRUN = 4;
     private static final int IPPROTO_TCP = 6;
     /** nlmsghdr + inet_diag_req_v2. */
     private static final int TCP_REQUEST_LENGTH = 16 + 56;
@@ -53,24 +60,26 @@ final class NetlinkSockets {
 
     private static final MethodHandle SOCKET;
     private static final MethodHandle SEND;
-    private static final MethodHandle RECV;
+    private static final MethodHandle RECVFROM;
     private static final MethodHandle CLOSE;
     /**
      * {@code -Ddev.picket.observe.netlink=false} keeps the scanner on /proc/PID/net/tcp and unix: for comparing the
      * two in the benchmark, and a way out should a kernel answer netlink wrongly.
      */
     static final String ENABLED_PROPERTY = "dev.picket.observe.netlink";
+    /** Whether netlink is off by {@link #ENABLED_PROPERTY}, a choice, not a failure. */
+    static final boolean CONFIGURED_OFF = "false".equals(System.getProperty(ENABLED_PROPERTY));
     /** Why netlink cannot be used in this JVM, or null when it can. */
     static final String UNAVAILABLE;
 
     static {
         MethodHandle socket = null;
         MethodHandle send = null;
-        MethodHandle recv = null;
+        MethodHandle recvfrom = null;
         MethodHandle close = null;
         String why = null;
         try {
-            if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
+            if (CONFIGURED_OFF) {
                 throw new UnsupportedOperationException(ENABLED_PROPERTY + "=false");
             }
             // A native image needs each descriptor registered at build time
@@ -85,8 +94,10 @@ final class NetlinkSockets {
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             send = linker.downcallHandle(libc.find("send").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            recv = linker.downcallHandle(libc.find("recv").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+            // ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *src, socklen_t *srclen)
+            recvfrom = linker.downcallHandle(libc.find("recvfrom").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS));
             close = linker.downcallHandle(libc.find("close").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         } catch (Throwable t) {
@@ -94,15 +105,18 @@ final class NetlinkSockets {
         }
         SOCKET = socket;
         SEND = send;
-        RECV = recv;
+        RECVFROM = recvfrom;
         CLOSE = close;
         UNAVAILABLE = why;
     }
 
     /** Receives the raw reply batches of one dump. */
     interface Batches {
-        /** {@code b[0..len)} holds whole netlink messages; returns false at NLMSG_DONE or on an error message. */
-        boolean accept(byte[] b, int len) throws DumpFailed;
+        /**
+         * {@code b[0..len)} holds the messages of one datagram from the kernel; only those with sequence number
+         * {@code seq} answer this dump. Returns false at NLMSG_DONE.
+         */
+        boolean accept(byte[] b, int len, int seq) throws DumpFailed;
     }
 
     /** A dump that could not be completed; the scanner falls back to procfs. */
@@ -112,12 +126,32 @@ final class NetlinkSockets {
         }
     }
 
+    /** struct sockaddr_nl: nl_family u16, pad u16, nl_pid u32, nl_groups u32. */
+    private static final int SOCKADDR_NL = 12;
+    /** Datagrams not from the kernel one dump puts up with before giving up (a flood could stall the dump). */
+    static final int MAX_FOREIGN = 64;
+
     private final MemorySegment buffer;
+    /** The sender of a datagram (sockaddr_nl), then its length (socklen_t) at offset 12. */
+    private final MemorySegment sender;
+    private final MemorySegment senderLength;
     private final byte[] heap = new byte[BUFFER];
-    private int sequence;
+    private int sequence = ThreadLocalRandom.current().nextInt();
+    /** Datagrams dropped because they did not come from the kernel, over the life of this dumper. */
+    int foreignDropped;
+    /** Called between the request and the first receive; null but in tests. */
+    Probe afterSend;
+
+    /** Sees a dump's socket between its request and its first reply, as only a test needs to. */
+    interface Probe {
+        void sent(int fd, int seq, int family) throws Exception;
+    }
 
     private NetlinkSockets() {
-        this.buffer = Arena.ofAuto().allocate(BUFFER, 8);
+        Arena arena = Arena.ofAuto();
+        this.buffer = arena.allocate(BUFFER, 8);
+        this.sender = arena.allocate(SOCKADDR_NL + 4, 4);
+        this.senderLength = sender.asSlice(SOCKADDR_NL);
     }
 
     /** A dumper, or null when netlink cannot be used in this JVM. */
@@ -146,7 +180,7 @@ final class NetlinkSockets {
             throw new DumpFailed("socket(AF_NETLINK, NETLINK_SOCK_DIAG) failed");
         }
         try {
-            int seq = ++sequence;
+            int seq = ++sequence; // fresh for each dump, so a late reply to an earlier one cannot count
             buffer.asSlice(0, requestLength).fill((byte) 0);
             // struct nlmsghdr
             buffer.set(ValueLayout.JAVA_INT_UNALIGNED, 0, requestLength);
@@ -167,13 +201,27 @@ final class NetlinkSockets {
             if (sent != requestLength) {
                 throw new DumpFailed("send to netlink failed");
             }
+            if (afterSend != null) {
+                afterSend.sent(fd, seq, family);
+            }
+            int foreign = 0;
             while (true) {
-                long n = (long) RECV.invokeExact(fd, buffer, (long) BUFFER, 0);
+                sender.fill((byte) 0);
+                senderLength.set(ValueLayout.JAVA_INT_UNALIGNED, 0, SOCKADDR_NL);
+                long n = (long) RECVFROM.invokeExact(fd, buffer, (long) BUFFER, 0, sender, senderLength);
                 if (n <= 0) {
                     throw new DumpFailed("recv from netlink failed");
                 }
+                if (!fromKernel()) {
+                    // another process's datagram to our port: not part of the answer
+                    foreignDropped++;
+                    if (++foreign > MAX_FOREIGN) {
+                        throw new DumpFailed("more than " + MAX_FOREIGN + " netlink datagrams not from the kernel");
+                    }
+                    continue;
+                }
                 MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, heap, 0, (int) n);
-                if (!out.accept(heap, (int) n)) {
+                if (!out.accept(heap, (int) n, seq)) {
                     return;
                 }
             }
@@ -188,6 +236,13 @@ final class NetlinkSockets {
                 // a netlink socket holds nothing that could be lost
             }
         }
+    }
+
+    /** Whether the datagram just received came from the kernel: an AF_NETLINK sender with port 0. */
+    private boolean fromKernel() {
+        return senderLength.get(ValueLayout.JAVA_INT_UNALIGNED, 0) >= SOCKADDR_NL
+                && sender.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0) == AF_NETLINK
+                && sender.get(ValueLayout.JAVA_INT_UNALIGNED, 4) == 0;
     }
 
     static int u16(byte[] b, int i) {

@@ -1344,7 +1344,7 @@ public final class ProcScanner implements AutoCloseable {
         for (int family : new int[] {NetlinkSockets.AF_INET, NetlinkSockets.AF_INET6}) {
             int before = rows.size();
             try {
-                netlink.dumpTcp(family, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
+                netlink.dumpTcp(family, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
                 done |= family == NetlinkSockets.AF_INET ? TCP4_DONE : TCP6_DONE;
             } catch (NetlinkSockets.DumpFailed e) {
                 rows.subList(before, rows.size()).clear();
@@ -1354,7 +1354,7 @@ public final class ProcScanner implements AutoCloseable {
             int before = rows.size();
             try {
                 // /proc/net/unix lets a socket's name forge rows (F4); the dump's names are length-delimited
-                netlink.dumpUnix((b, len) -> tables.parseDiag(b, len, Transport.UNIX, rows));
+                netlink.dumpUnix((b, len, seq) -> tables.parseDiag(b, len, seq, Transport.UNIX, rows));
                 done |= UNIX_DONE;
                 netlinkUnixFailures = 0;
             } catch (NetlinkSockets.DumpFailed e) {

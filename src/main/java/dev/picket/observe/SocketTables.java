@@ -119,35 +119,54 @@ final class SocketTables {
      * Parses one batch of a netlink sock_diag dump of {@code transport} (nlmsghdr + inet_diag_msg records for
      * TCP, unix_diag_msg records for UNIX) and appends the rows to {@code out}, like {@link #parseInet} and
      * {@link #parseUnix} do for /proc text. A row whose key bytes did not change since the last scan is reused.
-     * Returns false once the dump is done.
+     * Only messages with sequence number {@code seq} count: anything else is not the answer to this dump. Returns
+     * false once the dump is done; a message that does not fit, a body too short for its record, an error, or a
+     * dump the kernel ended early fail it, so the caller reads procfs instead of trusting a partial table.
      */
-    boolean parseDiag(byte[] b, int len, Transport transport, List<Row> out) throws NetlinkSockets.DumpFailed {
+    boolean parseDiag(byte[] b, int len, int seq, Transport transport, List<Row> out) throws NetlinkSockets.DumpFailed {
         int at = 0;
-        while (at + 16 <= len) {
+        while (len - at >= 16) {
             int msgLen = NetlinkSockets.u32(b, at);
             int type = NetlinkSockets.u16(b, at + 4);
-            if (msgLen < 16 || at + msgLen > len) {
+            // as a subtraction: msgLen is a u32 the sender chose, and at + msgLen could wrap past 2^31
+            if (msgLen < 16 || msgLen > len - at) {
                 throw new NetlinkSockets.DumpFailed("malformed netlink message");
             }
-            if (type == NetlinkSockets.NLMSG_DONE) {
-                return false;
-            }
-            if (type == NetlinkSockets.NLMSG_ERROR) {
-                int errno = msgLen >= 20 ? -NetlinkSockets.u32(b, at + 16) : 0;
-                throw new NetlinkSockets.DumpFailed("netlink error " + errno);
-            }
-            Row row = null;
-            if (transport == Transport.UNIX) {
-                if (msgLen >= 16 + 16) {
-                    row = parseUnixDiagMessage(b, at + 16, at + msgLen);
+            if (NetlinkSockets.u32(b, at + 8) == seq) {
+                if (type == NetlinkSockets.NLMSG_DONE) {
+                    // since Linux 4.x the payload is the dump's end status: non-zero when it stopped part-way
+                    int status = msgLen >= 20 ? NetlinkSockets.u32(b, at + 16) : 0;
+                    if (status != 0) {
+                        throw new NetlinkSockets.DumpFailed("netlink dump ended with error " + -status);
+                    }
+                    return false;
                 }
-            } else if (msgLen >= 16 + 72) {
-                row = parseDiagMessage(b, at + 16, transport);
+                if (type == NetlinkSockets.NLMSG_ERROR) {
+                    int errno = msgLen >= 20 ? -NetlinkSockets.u32(b, at + 16) : 0;
+                    throw new NetlinkSockets.DumpFailed("netlink error " + errno);
+                }
+                if (type == NetlinkSockets.NLMSG_OVERRUN) {
+                    throw new NetlinkSockets.DumpFailed("netlink overrun");
+                }
+                if (type == NetlinkSockets.SOCK_DIAG_BY_FAMILY) {
+                    Row row;
+                    if (transport == Transport.UNIX) {
+                        if (msgLen < 16 + 16) {
+                            throw new NetlinkSockets.DumpFailed("truncated unix_diag_msg");
+                        }
+                        row = parseUnixDiagMessage(b, at + 16, at + msgLen);
+                    } else {
+                        if (msgLen < 16 + 72) {
+                            throw new NetlinkSockets.DumpFailed("truncated inet_diag_msg");
+                        }
+                        row = parseDiagMessage(b, at + 16, transport);
+                    }
+                    if (row != null) {
+                        out.add(row);
+                    }
+                }
             }
-            if (row != null) {
-                out.add(row);
-            }
-            at += (msgLen + 3) & ~3;
+            at += Math.min((msgLen + 3) & ~3, len - at);
         }
         return true;
     }
@@ -206,9 +225,9 @@ final class SocketTables {
         long inode = NetlinkSockets.u32(b, m + 4) & 0xffffffffL;
         int name = m + 16;
         int nameLen = 0;
-        for (int a = m + 16; a + 4 <= end; ) {
+        for (int a = m + 16; end - a >= 4; ) {
             int attrLen = NetlinkSockets.u16(b, a);
-            if (attrLen < 4 || a + attrLen > end) {
+            if (attrLen < 4 || attrLen > end - a) {
                 throw new NetlinkSockets.DumpFailed("malformed unix_diag attribute");
             }
             if ((NetlinkSockets.u16(b, a + 2) & 0x3fff) == UNIX_DIAG_NAME) {

@@ -40,8 +40,8 @@ class NetlinkSocketsTest {
             SocketTables tables = new SocketTables(1);
             tables.begin();
             List<SocketTables.Row> rows = new ArrayList<>();
-            netlink.dumpTcp(NetlinkSockets.AF_INET, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
-            netlink.dumpTcp(NetlinkSockets.AF_INET6, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
+            netlink.dumpTcp(NetlinkSockets.AF_INET, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
+            netlink.dumpTcp(NetlinkSockets.AF_INET6, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
             for (SocketTables.Row r : rows) {
                 viaNetlink.put(r.sample().inode(), r.sample());
             }
@@ -102,9 +102,9 @@ class NetlinkSocketsTest {
     private static Map<Long, SocketTables.Row> scan(NetlinkSockets netlink, SocketTables tables) throws Exception {
         tables.begin();
         List<SocketTables.Row> rows = new ArrayList<>();
-        netlink.dumpTcp(NetlinkSockets.AF_INET, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
+        netlink.dumpTcp(NetlinkSockets.AF_INET, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
         // a Java socket bound to 127.0.0.1 is an IPv6 socket with a mapped address
-        netlink.dumpTcp(NetlinkSockets.AF_INET6, (b, len) -> tables.parseDiag(b, len, Transport.TCP, rows));
+        netlink.dumpTcp(NetlinkSockets.AF_INET6, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
         Map<Long, SocketTables.Row> out = new HashMap<>();
         for (SocketTables.Row r : rows) {
             out.put(r.sample().inode(), r);

@@ -135,6 +135,36 @@ class NetlinkUnixSocketsTest {
         }
     }
 
+    /**
+     * A process holding CAP_NET_ADMIN sends Picket's netlink socket a forged row and NLMSG_DONE with the request's
+     * own sequence number, between the request and the kernel's answer: the dump must drop the datagram (it does
+     * not come from port 0, the kernel) and still give the kernel's table.
+     */
+    @Test
+    void aDatagramFromAnotherNetlinkSocketIsDropped(@TempDir Path dir) throws Exception {
+        Host.requireRoot(); // CAP_NET_ADMIN, which sending to another netlink socket's port needs
+        Host.requireCommand("python3");
+        NetlinkSockets netlink = open();
+        String path = dir.resolve("real.sock").toString();
+        try (NetlinkForger forger = new NetlinkForger();
+                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                        .bind(UnixDomainSocketAddress.of(path))) {
+            int[] forged = {0};
+            netlink.afterSend = (fd, seq, family) -> {
+                forger.send(fd, seq, 1);
+                forged[0]++;
+            };
+            int droppedBefore = netlink.foreignDropped;
+            List<SocketTables.Row> rows = dumpUnix(netlink, new SocketTables(1));
+            assertThat(forged[0]).isEqualTo(1);
+            assertThat(rows).noneSatisfy(r -> assertThat(r.sample().inode()).isEqualTo(NetlinkForger.FORGED_INODE));
+            assertThat(rows).noneSatisfy(r -> assertThat(r.sample().path()).isEqualTo(NetlinkForger.FORGED_PATH));
+            assertThat(rows).anySatisfy(r -> assertThat(r.sample().path()).isEqualTo(path));
+            // and the test did what it says: the forged datagram reached the socket and was read, then dropped
+            assertThat(netlink.foreignDropped - droppedBefore).as("forged datagrams dropped").isEqualTo(1);
+        }
+    }
+
     private static NetlinkSockets open() {
         NetlinkSockets netlink = NetlinkSockets.open();
         assertThat(netlink).as("netlink unavailable: " + NetlinkSockets.UNAVAILABLE).isNotNull();
@@ -144,7 +174,7 @@ class NetlinkUnixSocketsTest {
     private static List<SocketTables.Row> dumpUnix(NetlinkSockets netlink, SocketTables tables) throws Exception {
         tables.begin();
         List<SocketTables.Row> rows = new ArrayList<>();
-        netlink.dumpUnix((b, len) -> tables.parseDiag(b, len, Transport.UNIX, rows));
+        netlink.dumpUnix((b, len, seq) -> tables.parseDiag(b, len, seq, Transport.UNIX, rows));
         assertThat(rows).allSatisfy(r -> assertThat(r.sample().transport()).isEqualTo(Transport.UNIX));
         return rows;
     }
