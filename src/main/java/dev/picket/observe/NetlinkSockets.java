@@ -147,6 +147,37 @@ final class NetlinkSockets {
         void sent(int fd, int seq, int family) throws Exception;
     }
 
+    /**
+     * When to ask for one kind of dump again after failures: every scan until {@link #FAILURES} scans in a row
+     * failed, then once every {@link #RETRY_SCANS} scans, so a kernel or sandbox that refuses costs little and a
+     * passing cause (a flood of foreign datagrams, memory pressure) does not switch netlink off for good.
+     */
+    static final class Backoff {
+        static final int FAILURES = 3;
+        static final int RETRY_SCANS = 60;
+        private int failures;
+        private long resume;
+
+        boolean due(long scan) {
+            return failures < FAILURES || scan >= resume;
+        }
+
+        void failed(long scan) {
+            if (++failures >= FAILURES) {
+                resume = scan + RETRY_SCANS;
+            }
+        }
+
+        void succeeded() {
+            failures = 0;
+        }
+
+        /** Failed scans in a row; 0 after a success. */
+        int failures() {
+            return failures;
+        }
+    }
+
     private NetlinkSockets() {
         Arena arena = Arena.ofAuto();
         this.buffer = arena.allocate(BUFFER, 8);

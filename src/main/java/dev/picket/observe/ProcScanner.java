@@ -74,9 +74,13 @@ public final class ProcScanner implements AutoCloseable {
     private long lastScanNanos;
     private long ownerNanos;
     /** TCP and unix tables of Picket's own network namespace by netlink; null where it cannot be used. */
-    private NetlinkSockets netlink = NetlinkSockets.open();
-    private int netlinkFailures;
-    private int netlinkUnixFailures;
+    private final NetlinkSockets netlink = NetlinkSockets.open();
+    private final NetlinkSockets.Backoff netlinkTcp = new NetlinkSockets.Backoff();
+    private final NetlinkSockets.Backoff netlinkUnix = new NetlinkSockets.Backoff();
+    /** The last scan that read the unix sockets of Picket's own namespace from procfs though netlink was expected. */
+    private long unixFromProcScan = -1;
+    /** Why netlink gave no unix table then. */
+    private String unixFromProcWhy;
 
     public ProcScanner(ScannerSettings settings, Clock clock) {
         this.settings = settings;
@@ -1088,6 +1092,7 @@ public final class ProcScanner implements AutoCloseable {
                                     : noAccess)
                     + ": LD_PRELOAD injection is not seen");
         }
+        netlinkNote(notes);
         return notes;
     }
 
@@ -1337,37 +1342,74 @@ public final class ProcScanner implements AutoCloseable {
      * for the real procfs: a scanner pointed at another tree must not mix in the host's sockets.
      */
     private int dumpNetlink(SocketTables tables, List<SocketTables.Row> rows) {
-        if (netlink == null || selfNamespaces.net() == 0 || !root.equals(REAL_PROC)) {
+        if (selfNamespaces.net() == 0 || !root.equals(REAL_PROC)) {
             return 0;
         }
+        if (netlink == null) {
+            if (!NetlinkSockets.CONFIGURED_OFF) {
+                unixFromProc("netlink cannot be used in this JVM: " + NetlinkSockets.UNAVAILABLE);
+            }
+            return 0; // off by configuration: procfs is what was asked for
+        }
         int done = 0;
-        for (int family : new int[] {NetlinkSockets.AF_INET, NetlinkSockets.AF_INET6}) {
-            int before = rows.size();
-            try {
-                netlink.dumpTcp(family, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
-                done |= family == NetlinkSockets.AF_INET ? TCP4_DONE : TCP6_DONE;
-            } catch (NetlinkSockets.DumpFailed e) {
-                rows.subList(before, rows.size()).clear();
+        if (netlinkTcp.due(sequence)) {
+            for (int family : INET_FAMILIES) {
+                int before = rows.size();
+                try {
+                    netlink.dumpTcp(family, (b, len, seq) -> tables.parseDiag(b, len, seq, Transport.TCP, rows));
+                    done |= family == NetlinkSockets.AF_INET ? TCP4_DONE : TCP6_DONE;
+                } catch (NetlinkSockets.DumpFailed e) {
+                    rows.subList(before, rows.size()).clear();
+                }
+            }
+            if (done != 0) {
+                netlinkTcp.succeeded();
+            } else {
+                netlinkTcp.failed(sequence); // seccomp, a sandbox, a kernel without inet_diag: back off
             }
         }
-        if (netlinkUnixFailures < 3) {
+        if (netlinkUnix.due(sequence)) {
             int before = rows.size();
             try {
                 // /proc/net/unix lets a socket's name forge rows (F4); the dump's names are length-delimited
                 netlink.dumpUnix((b, len, seq) -> tables.parseDiag(b, len, seq, Transport.UNIX, rows));
                 done |= UNIX_DONE;
-                netlinkUnixFailures = 0;
+                netlinkUnix.succeeded();
             } catch (NetlinkSockets.DumpFailed e) {
                 rows.subList(before, rows.size()).clear();
-                netlinkUnixFailures++; // a kernel without unix_diag: stop asking, as for TCP below
+                netlinkUnix.failed(sequence); // a kernel without unix_diag, or a flood of foreign datagrams
+                unixFromProc(e.getMessage());
             }
-        }
-        if (done == 0 && ++netlinkFailures >= 3) {
-            netlink = null; // it failed three scans in a row here (seccomp, sandbox, kernel): stay with procfs
-        } else if (done != 0) {
-            netlinkFailures = 0;
+        } else {
+            unixFromProc(unixFromProcWhy); // backing off after failures: still the last failure's reason
         }
         return done;
+    }
+
+    private static final int[] INET_FAMILIES = {NetlinkSockets.AF_INET, NetlinkSockets.AF_INET6};
+
+    /** Records that this scan takes Picket's own unix sockets from procfs, for {@link #netlinkNote}. */
+    private void unixFromProc(String why) {
+        unixFromProcScan = sequence;
+        unixFromProcWhy = why;
+    }
+
+    /**
+     * The blind spot of a scan that read Picket's own unix sockets from /proc/net/unix although netlink was
+     * expected: not when netlink is off by configuration, nor for another namespace (always procfs).
+     */
+    private void netlinkNote(List<String> notes) {
+        if (unixFromProcScan == sequence) {
+            notes.add("the unix sockets of Picket's own network namespace were read from /proc/net/unix, not netlink ("
+                    + unixFromProcWhy + (netlinkUnix.failures() >= NetlinkSockets.Backoff.FAILURES
+                            ? "; retried every " + NetlinkSockets.Backoff.RETRY_SCANS + " scans" : "")
+                    + "): meanwhile a socket name with a newline can forge rows there");
+        }
+    }
+
+    /** The netlink dumper of this scanner, null where it cannot be used; for tests. */
+    NetlinkSockets netlink() {
+        return netlink;
     }
 
     private boolean readTables(SocketTables tables, Path net, List<SocketTables.Row> rows, int netlinkDone) {

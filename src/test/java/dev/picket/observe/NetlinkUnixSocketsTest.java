@@ -165,6 +165,50 @@ class NetlinkUnixSocketsTest {
         }
     }
 
+    /**
+     * A flood of foreign datagrams fails the scanner's unix dumps: it reads /proc/net/unix, says so in a note, and
+     * after three failed scans asks netlink again only every 60 scans, not never again.
+     */
+    @Test
+    void failedUnixDumpsAreNotedAndRetriedAfterABackOff() throws Exception {
+        Host.requireRoot();
+        Host.requireCommand("python3");
+        try (NetlinkForger forger = new NetlinkForger();
+                ProcScanner scanner = Scans.rootPid(ProcessHandle.current().pid())) {
+            NetlinkSockets netlink = scanner.netlink();
+            assertThat(netlink).as("netlink unavailable: " + NetlinkSockets.UNAVAILABLE).isNotNull();
+            int[] unixDumps = {0};
+            boolean[] flood = {true};
+            netlink.afterSend = (fd, seq, family) -> {
+                if (family == NetlinkSockets.AF_UNIX) {
+                    unixDumps[0]++;
+                    if (flood[0]) {
+                        forger.send(fd, seq, NetlinkSockets.MAX_FOREIGN + 1);
+                    }
+                }
+            };
+            java.util.function.Function<Snapshot, List<String>> netlinkNotes = s -> s.visibility().notes().stream()
+                    .filter(n -> n.contains("/proc/net/unix")).toList();
+            Snapshot first = scanner.scan();
+            assertThat(unixDumps[0]).isEqualTo(1);
+            assertThat(netlinkNotes.apply(first)).singleElement().asString()
+                    .contains("not from the kernel", "forge rows").doesNotContain("retried");
+            scanner.scan();
+            Snapshot third = scanner.scan();
+            assertThat(unixDumps[0]).isEqualTo(3);
+            assertThat(netlinkNotes.apply(third)).singleElement().asString().contains("retried every 60 scans");
+            flood[0] = false;
+            for (int scan = 4; scan < 3 + NetlinkSockets.Backoff.RETRY_SCANS; scan++) {
+                Snapshot s = scanner.scan();
+                assertThat(netlinkNotes.apply(s)).as("scan " + scan).hasSize(1);
+            }
+            assertThat(unixDumps[0]).as("no unix dump while backing off").isEqualTo(3);
+            Snapshot retried = scanner.scan();
+            assertThat(unixDumps[0]).as("tried again after the back-off").isEqualTo(4);
+            assertThat(netlinkNotes.apply(retried)).isEmpty();
+        }
+    }
+
     private static NetlinkSockets open() {
         NetlinkSockets netlink = NetlinkSockets.open();
         assertThat(netlink).as("netlink unavailable: " + NetlinkSockets.UNAVAILABLE).isNotNull();
