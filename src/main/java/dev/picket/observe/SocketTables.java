@@ -250,8 +250,10 @@ final class SocketTables {
         System.arraycopy(b, name, key, 2, nameLen);
         String path = nameLen > 0 ? unixPath(b, name, name + nameLen) : null;
         boolean listening = skState == TCP_LISTEN;
-        // sock_diag leaves out sockets without a file (inode 0), so this is never /proc's SS_CONNECTING or
-        // SS_DISCONNECTING
+        // /proc/net/unix does not print sock->state: unix_seq_show derives St from sk_state, the field sock_diag
+        // gives, as SS_CONNECTED when TCP_ESTABLISHED (for any type: a connected or bound datagram socket shows 03
+        // there too, NetlinkUnixSocketsTest) and else SS_UNCONNECTED. sock_diag leaves out sockets without a file
+        // (inode 0), so this is never /proc's SS_CONNECTING or SS_DISCONNECTING.
         int st = skState == TCP_ESTABLISHED ? SS_CONNECTED : SS_UNCONNECTED;
         String state = listening ? "LISTEN" : st == SS_CONNECTED ? "CONNECTED" : "UNCONNECTED";
         SocketSample s = new SocketSample(Transport.UNIX, 0, state, null, null, path, inode, 0, netns,

@@ -136,6 +136,59 @@ class NetlinkUnixSocketsTest {
     }
 
     /**
+     * Datagram and seqpacket sockets: a socketpair, a datagram socket connected to a bound one, a bound and an unbound
+     * one, a seqpacket listener and its connection. /proc/net/unix derives St from sk_state as sock_diag reports it,
+     * so a connected (or bound) datagram socket is St 03 there, and the netlink row must say the same.
+     */
+    @Test
+    void datagramAndSeqpacketRowsEqualProcRows(@TempDir Path dir) throws Exception {
+        Host.requireCommand("python3");
+        NetlinkSockets netlink = open();
+        Path ready = dir.resolve("inodes");
+        children.start("python3", "-c", """
+                import os, socket, sys, time
+                d = sys.argv[1]
+                S = socket.socket
+                a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+                srv = S(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(d + "/dgram.sock")
+                cl = S(socket.AF_UNIX, socket.SOCK_DGRAM); cl.connect(d + "/dgram.sock")
+                lone = S(socket.AF_UNIX, socket.SOCK_DGRAM)
+                c, e = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+                sp = S(socket.AF_UNIX, socket.SOCK_SEQPACKET); sp.bind(d + "/seq.sock"); sp.listen(1)
+                spc = S(socket.AF_UNIX, socket.SOCK_SEQPACKET); spc.connect(d + "/seq.sock"); spa, _ = sp.accept()
+                all = [a, b, srv, cl, lone, c, e, sp, spc, spa]
+                with open(sys.argv[2] + ".tmp", "w") as f:
+                    f.write(" ".join(str(os.fstat(x.fileno()).st_ino) for x in all))
+                os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+                time.sleep(600)
+                """, dir.toString(), ready.toString());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(ready)) {
+            assertThat(System.nanoTime()).as("python3 made its sockets").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        List<Long> inodes = java.util.Arrays.stream(Files.readString(ready).trim().split(" ")).map(Long::parseLong).toList();
+
+        Map<Long, SocketTables.Row> viaNetlink = byInode(dumpUnix(netlink, new SocketTables(1)));
+        SocketTables procTables = new SocketTables(1);
+        procTables.begin();
+        List<SocketTables.Row> procRows = new ArrayList<>();
+        byte[] unix = Files.readAllBytes(Path.of("/proc/self/net/unix"));
+        procTables.parseUnix(unix, unix.length, procRows);
+        Map<Long, SocketTables.Row> viaProc = byInode(procRows);
+        for (long inode : inodes) {
+            assertThat(viaProc).as("inode " + inode).containsKey(inode);
+            assertThat(viaNetlink).as("inode " + inode).containsKey(inode);
+            assertThat(viaNetlink.get(inode).sample()).as("inode " + inode).isEqualTo(viaProc.get(inode).sample());
+            assertThat(viaNetlink.get(inode).stateCode()).as("inode " + inode).isEqualTo(viaProc.get(inode).stateCode());
+        }
+        // the connected datagram socket, and the unbound one that is not
+        assertThat(viaNetlink.get(inodes.get(3)).sample().state()).isEqualTo(viaProc.get(inodes.get(3)).sample().state());
+        assertThat(viaNetlink.get(inodes.get(4)).sample().state()).isEqualTo("UNCONNECTED");
+        assertThat(viaNetlink.get(inodes.get(7)).sample().state()).isEqualTo("LISTEN");
+    }
+
+    /**
      * A process holding CAP_NET_ADMIN sends Picket's netlink socket a forged row and NLMSG_DONE with the request's
      * own sequence number, between the request and the kernel's answer: the dump must drop the datagram (it does
      * not come from port 0, the kernel) and still give the kernel's table.
