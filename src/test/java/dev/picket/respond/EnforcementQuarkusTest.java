@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,24 +54,29 @@ class EnforcementQuarkusTest {
         }
     }
 
-    /** The process whose argv holds {@code marker} (argv[0] included, which ProcessHandle.Info omits). */
-    private static Optional<ProcessHandle> find(String marker) {
-        return ProcessHandle.allProcesses().filter(h -> {
+    /**
+     * Runs a command that first writes its shell's pid, then execs {@code exec} in that same process, and returns the
+     * process once the pid is written: the test knows it before the sidecar can kill it (searching every process of a
+     * busy machine for it could take longer than the kill).
+     */
+    private static ProcessHandle runAndFind(String exec, String marker) throws Exception {
+        java.nio.file.Path pidFile = EnforceProfile.FIFO.resolveSibling(marker + ".pid");
+        Files.deleteIfExists(pidFile);
+        run("echo $$ > " + pidFile + ".tmp && mv " + pidFile + ".tmp " + pidFile + " && " + exec);
+        long pid = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
             try {
-                String cmdline = Files.readString(java.nio.file.Path.of("/proc", Long.toString(h.pid()), "cmdline"));
-                return List.of(cmdline.split("\0")).contains(marker);
-            } catch (java.io.IOException e) {
-                return false;
+                return Long.parseLong(Files.readString(pidFile).strip());
+            } catch (java.io.IOException | NumberFormatException e) {
+                return 0L;
             }
-        }).findFirst();
+        }, p -> p > 0);
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("pid " + pid + " was gone before it was seen"));
     }
 
     @Test
     void aForbiddenProcessAndItsChildrenAreKilledWithinTwoIntervals() throws Exception {
         authed().body("enforce").put("/v1/mode").then().statusCode(200);
-        run("exec /bin/bash -c 'sleep 77.5 & sleep 78.5 & wait' forbidden-77");
-        ProcessHandle bash = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> find("forbidden-77"), Optional::isPresent).orElseThrow();
+        ProcessHandle bash = runAndFind("exec /bin/bash -c 'sleep 77.5 & sleep 78.5 & wait' forbidden-77", "forbidden-77");
         long seen = System.nanoTime();
         List<ProcessHandle> kids = await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
                 .until(() -> bash.descendants().toList(), l -> l.size() == 2 || gone(bash));
@@ -100,9 +104,7 @@ class EnforcementQuarkusTest {
     void monitorModeKillsNothingButRecordsWouldKill() throws Exception {
         authed().body("monitor").put("/v1/mode").then().statusCode(200);
         try {
-            run("exec /bin/bash -c 'sleep 300; true' shadow-88");
-            ProcessHandle bash = await().atMost(Duration.ofSeconds(5)).until(() -> find("shadow-88"), Optional::isPresent)
-                    .orElseThrow();
+            ProcessHandle bash = runAndFind("exec /bin/bash -c 'sleep 300; true' shadow-88", "shadow-88");
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(authed().get("/v1/violations?limit=50")
                     .then().extract().jsonPath().getList("findAll { it.pid == " + bash.pid() + " }.action"))
                     .containsExactly("WOULD_KILL"));
