@@ -1080,7 +1080,7 @@ public final class ProcScanner implements AutoCloseable {
         }
         Integer exe = unavailable.get("exe: permission");
         if (exe != null) {
-            notes.add("the executable of " + exe + " process(es) is unreadable without CAP_SYS_PTRACE:"
+            notes.add("the executable of " + exe + " process(es) is unreadable " + noAccess + ":"
                     + " allowlists fall back to nothing for them");
         }
         Integer env = unavailable.get("environ: permission");
