@@ -90,6 +90,9 @@ class TamperResistanceIT {
             assertThat(r.path("read /proc/pid/mem").asText()).isEqualTo("EACCES");
             assertThat(r.path("read /proc/pid/environ").asText()).isEqualTo("EACCES");
             assertThat(r.path("read token via /proc/pid/root").asText()).isEqualTo("EACCES");
+            assertThat(r.path("write the jar via /proc/pid/root").asText()).isEqualTo("EACCES");
+            assertThat(r.path("list state dir via /proc/pid/root").asText()).isEqualTo("EACCES");
+            assertThat(r.has("write the jar")).as("no write by the jar's own path: %s", r).isFalse();
             assertThat(pod.probe("/q/health/live", Duration.ofSeconds(2))).isEqualTo(200);
         }
     }
