@@ -745,24 +745,9 @@ public final class ProcScanner implements AutoCloseable {
                 stdio[fd] = 0;
             }
         }
-        int count = ProcFiles.directorySize(pidDir.resolve("fd"));
-        if (count <= 0) {
-            // a kernel before 6.2 reports 0: list the fds
-            String[] names = infoDir.toFile().list();
-            if (names == null) {
-                readFdinfo(t); // to learn why (denied or vanished), which list() cannot tell
-                return;
-            }
-            count = names.length;
+        if (!recordCount(t, stdio, infoDir)) {
+            readFdinfo(t); // to learn why (denied or vanished), which list() cannot tell
         }
-        for (long inode : stdio) {
-            if (inode != 0) {
-                inodeOwner.putIfAbsent(inode, t.pid);
-            }
-        }
-        t.openFds = count;
-        t.stdioInodes = stdio;
-        t.unavailable.remove("fds");
     }
 
     private void readNamespaces(TrackedProcess t) {
@@ -875,13 +860,22 @@ public final class ProcScanner implements AutoCloseable {
                 stdio[fd] = 0;
             }
         }
-        int count = ProcFiles.directorySize(fdDir);
+        if (!recordCount(t, stdio, fdDir)) {
+            readFds(t); // to learn why (denied or vanished), which list() cannot tell
+        }
+    }
+
+    /**
+     * Records what a count read found: the fd count from one stat of /proc/PID/fd (its size since Linux 6.2, given
+     * even where the directory cannot be read), else from a listing of {@code listed} (fd or fdinfo), and the
+     * stdio inodes. False when neither tells the count.
+     */
+    private boolean recordCount(TrackedProcess t, long[] stdio, Path listed) {
+        int count = ProcFiles.directorySize(dir(t.pid).resolve("fd"));
         if (count <= 0) {
-            // a kernel before 6.2 reports 0: list the fds
-            String[] names = fdDir.toFile().list();
+            String[] names = listed.toFile().list();
             if (names == null) {
-                readFds(t); // to learn why (denied or vanished), which list() cannot tell
-                return;
+                return false;
             }
             count = names.length;
         }
@@ -893,6 +887,7 @@ public final class ProcScanner implements AutoCloseable {
         t.openFds = count;
         t.stdioInodes = stdio;
         t.unavailable.remove("fds");
+        return true;
     }
 
     static long socketInode(String target) {
