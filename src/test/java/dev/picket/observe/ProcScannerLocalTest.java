@@ -181,8 +181,11 @@ class ProcScannerLocalTest {
             Process shell = children.start("bash", "-c",
                     "exec 0<>/dev/tcp/127.0.0.1/" + listener.getLocalPort() + " 1>&0; exec sleep 307");
             try (Socket accepted = listener.accept(); ProcScanner scanner = Scans.rootPid(shell.pid())) {
+                // a scan whose socket tables were read before the connection was made sees the fds' socket inode
+                // without its row yet; the next scan has both
                 Snapshot s = Scans.until(scanner, Duration.ofSeconds(5), x -> x.process((int) shell.pid()) != null
-                        && x.process((int) shell.pid()).stdioSockets().size() == 2);
+                        && x.process((int) shell.pid()).stdioSockets().size() == 2
+                        && x.process((int) shell.pid()).stdioSockets().stream().allMatch(ss -> ss.socket() != null));
                 List<StdioSocket> stdio = s.process((int) shell.pid()).stdioSockets();
                 assertThat(stdio).extracting(StdioSocket::fd).containsExactly(0, 1);
                 assertThat(stdio.getFirst().socket().remote().port()).isEqualTo(listener.getLocalPort());
